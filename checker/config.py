@@ -1,0 +1,100 @@
+"""Reading ownership.yaml and its includes from a Source into a Model."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, Location, Severity
+from .load import MAX_FILE_BYTES, YMap, read_yaml, value_loc
+from .model import Model, ModelBuilder
+from .schema import validate
+from .sources import Source, SourceError, normalize_repo_path, pattern_problem
+
+MAX_INCLUDED_FILES = 1000
+
+
+class ConfigMissing(Exception):
+    """The config file is not there: a usage error (exit 2), not a diagnostic."""
+
+
+@dataclass
+class LoadedConfig:
+    model: Model
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load_config(source: Source, config_path: str) -> LoadedConfig:
+    normal = normalize_repo_path(config_path)
+    if normal is None:
+        raise ConfigMissing(f"config path {config_path!r} must be a file inside the repository")
+    try:
+        data = source.read(normal, MAX_FILE_BYTES)
+    except SourceError as exc:
+        raise ConfigMissing(f"no config at {normal} ({exc}); create it, or point --config/--repo at it") from None
+    diagnostics: list[Diagnostic] = []
+    builder = ModelBuilder(normal)
+    main = _read_document(data, normal, diagnostics)
+    builder.add_document(main, normal)
+    if isinstance(main, YMap):
+        for path in _included_files(source, main, normal, diagnostics):
+            try:
+                included = _read_document(source.read(path, MAX_FILE_BYTES), path, diagnostics, included=True)
+            except SourceError as exc:
+                diagnostics.append(_problem("CFG001", path, Location(path), str(exc)))
+                continue
+            builder.add_document(included, path)
+    model, model_diagnostics = builder.resolve()
+    return LoadedConfig(model, diagnostics + model_diagnostics)
+
+
+def _problem(rule: str, file: str, loc: Location, message: str) -> Diagnostic:
+    return Diagnostic(rule, Severity.ERROR, f"file/{file}", message, loc)
+
+
+def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], included: bool = False) -> object:
+    loaded = read_yaml(data, path)
+    diagnostics.extend(loaded.diagnostics)
+    if not loaded.ok:
+        return None
+    if len(loaded.documents) > 1:
+        diagnostics.append(_problem("CFG001", path, Location(path),
+                                    f"{path} holds {len(loaded.documents)} YAML documents; a config is one "
+                                    "document (remove the extra '---')"))
+        return None
+    document = loaded.documents[0] if loaded.documents else None
+    if included and isinstance(document, YMap):
+        if "include" in document:
+            diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
+                                        "include is read only from the main config; move this list there"))
+        if "version" not in document:
+            document["version"] = 1  # the main file's version covers its includes
+    diagnostics.extend(validate(document, path))
+    return document
+
+
+def _included_files(source: Source, main: YMap, main_path: str, diagnostics: list[Diagnostic]) -> list[str]:
+    patterns = main.get("include")
+    if not isinstance(patterns, list):
+        return []
+    base = posixpath.dirname(main_path)
+    found: list[str] = []
+    for index, pattern in enumerate(patterns):
+        if not isinstance(pattern, str):
+            continue
+        loc = value_loc(patterns, index, main.loc)
+        full = posixpath.join(base, pattern) if base else pattern
+        problem = pattern_problem(full)
+        if problem:
+            diagnostics.append(_problem("CFG002", main_path, loc, f"include '{pattern}': {problem}"))
+            continue
+        matches = [m for m in source.glob(full) if m != main_path and m not in found]
+        if not matches:
+            diagnostics.append(_problem("CFG004", main_path, loc,
+                                        f"include '{pattern}' matches no file; fix the glob or remove it"))
+        found.extend(matches)
+    if len(found) > MAX_INCLUDED_FILES:
+        diagnostics.append(_problem("CFG001", main_path, main.loc,
+                                    f"include matches {len(found)} files, over the limit of {MAX_INCLUDED_FILES}"))
+        return found[:MAX_INCLUDED_FILES]
+    return found

@@ -1,0 +1,65 @@
+"""Diagnostic, Severity and Location: what every stage of the pipeline produces."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    OFF = "off"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file; line and column are 1-based."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    rule: str
+    severity: Severity
+    subject: str
+    message: str
+    location: Location
+    # Set only in diff mode (--base): True when (rule, subject) is absent at the base.
+    new: bool | None = None
+    # Filled in by the pipeline from the catalogue, so rules need not repeat it.
+    name: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies a diagnostic across two versions of a repo."""
+        return (self.rule, self.subject)
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.rule, self.subject, self.message)
+
+    def with_(self, **changes: object) -> Diagnostic:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """SPEC §4: sorted by file, line, column, rule."""
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def is_blocking(diag: Diagnostic, strict: bool) -> bool:
+    """Errors block; in diff mode only new ones do. --strict makes everything block."""
+    if diag.severity is Severity.OFF:
+        return False
+    if strict:
+        return True
+    if diag.severity is not Severity.ERROR:
+        return False
+    return diag.new is not False

@@ -1,0 +1,336 @@
+"""Safe YAML for untrusted files: plain data that remembers where every node came from.
+
+PyYAML's constructors are never used. We read the *event stream* (libyaml's C
+parser when present, which is iterative and so does not recurse on deep
+nesting) and build the values ourselves with an explicit stack.  That lets us:
+
+- bound nesting depth and alias expansion *while streaming*, before anything
+  big is built (alias bombs, 100,000 nested brackets);
+- refuse every explicit tag (``!!python/object``, ``!!binary``, ``!!timestamp``);
+- resolve plain scalars with YAML 1.2 core-schema rules (``12:00``,
+  ``2026-01-06``, ``no`` and ``on`` stay strings);
+- report duplicate keys with both places instead of "last wins";
+- keep file/line/column for every key and value.
+
+Mappings become :class:`YMap` (a dict) and sequences :class:`YSeq` (a list), so
+jsonschema and the model read them as ordinary JSON data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Location, Severity
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 100
+# Nodes a document may expand to once aliases are followed: far above any real
+# config (a 3,000-service organisation is ~100,000), far below an alias bomb.
+MAX_EXPANDED_NODES = 2_000_000
+
+_Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
+class YMap(dict):  # type: ignore[type-arg]
+    """A mapping with the location of itself, each key and each value."""
+
+    __slots__ = ("loc", "key_locs", "value_locs")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.key_locs: dict[str, Location] = {}
+        self.value_locs: dict[str, Location] = {}
+
+
+class YSeq(list):  # type: ignore[type-arg]
+    """A sequence with the location of itself and of each item."""
+
+    __slots__ = ("loc", "item_locs")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.item_locs: list[Location] = []
+
+
+def value_loc(container: Any, key: Any, default: Location) -> Location:
+    """Where container[key] is written (the value, not the key)."""
+    if isinstance(container, YMap):
+        return container.value_locs.get(key, container.loc)
+    if isinstance(container, YSeq) and isinstance(key, int) and 0 <= key < len(container.item_locs):
+        return container.item_locs[key]
+    return default
+
+
+def key_loc(container: Any, key: str, default: Location) -> Location:
+    if isinstance(container, YMap):
+        return container.key_locs.get(key, container.loc)
+    return default
+
+
+def locate(root: Any, path: Any, default: Location) -> Location:
+    """Location of the node at a JSON path (keys and indexes) below root."""
+    node, loc = root, getattr(root, "loc", default)
+    for part in path:
+        try:
+            child = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        loc = value_loc(node, part, loc)
+        node = child
+    return loc
+
+
+@dataclass
+class LoadedYaml:
+    path: str
+    documents: list[Any] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.rule == "CFG001" for d in self.diagnostics)
+
+
+class _Stop(Exception):
+    """Raised inside the builder to abandon a file after a CFG001."""
+
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+_MAX_NUMBER_CHARS = 40  # longer digit strings stay strings (int() refuses >4300 digits)
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain (unquoted, untagged) scalar under YAML 1.2 core rules."""
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    first = text[0]
+    if not (first.isdigit() or first in "+-."):
+        return text
+    if len(text) > _MAX_NUMBER_CHARS:
+        return text
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text[0] == "-" else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def _decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    if len(data) > MAX_FILE_BYTES:
+        return None, _cfg001(
+            path, 1, 1,
+            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it with include:",
+        )
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, _cfg001(
+            path, line, column, f"file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        )
+
+
+def _cfg001(path: str, line: int, column: int, message: str) -> Diagnostic:
+    return Diagnostic("CFG001", Severity.ERROR, f"file/{path}", message, Location(path, line, column))
+
+
+def _mark_loc(path: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(path, 1, 1)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def read_yaml(data: bytes, path: str) -> LoadedYaml:
+    """Every YAML document in a file, or CFG001 (and possibly CFG003) diagnostics."""
+    result = LoadedYaml(path)
+    text, problem = _decode(data, path)
+    if problem is not None:
+        result.diagnostics.append(problem)
+        return result
+    assert text is not None
+    builder = _Builder(path, result)
+    parser = _Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            builder.feed(event)
+    except _Stop:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        result.diagnostics.append(_cfg001(path, *_line_col(mark), f"invalid YAML: {what}"))
+        result.documents.clear()
+    except yaml.YAMLError as exc:
+        position = getattr(exc, "position", None)
+        line, column = _position_line_col(text, position) if isinstance(position, int) else (1, 1)
+        result.diagnostics.append(_cfg001(path, line, column, f"invalid YAML: {_one_line(exc)}"))
+        result.documents.clear()
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError, MemoryError) as exc:
+        # Parsers have raised these on odd input; a file is never a crash.
+        result.diagnostics.append(_cfg001(path, 1, 1, f"invalid YAML: {_one_line(exc)}"))
+        result.documents.clear()
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return result
+
+
+def _line_col(mark: Any) -> tuple[int, int]:
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def _position_line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class _Frame:
+    __slots__ = ("container", "anchor", "start_total", "key", "key_loc", "key_raw")
+
+    def __init__(self, container: YMap | YSeq, anchor: str | None, start_total: int) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.start_total = start_total
+        self.key: str | None = None
+        self.key_loc: Location | None = None
+        self.key_raw = False  # True once a key is pending (a key may be "")
+
+
+class _Builder:
+    """Turns parser events into YMap/YSeq/scalars, enforcing the limits."""
+
+    def __init__(self, path: str, result: LoadedYaml) -> None:
+        self.path = path
+        self.result = result
+        self.stack: list[_Frame] = []
+        # anchor -> (value, raw scalar text or None, expanded size)
+        self.anchors: dict[str, tuple[Any, str | None, int]] = {}
+        self.total = 0  # nodes so far in this document, aliases expanded
+
+    def fail(self, loc: Location, message: str) -> None:
+        self.result.diagnostics.append(
+            Diagnostic("CFG001", Severity.ERROR, f"file/{self.path}", message, loc)
+        )
+        self.result.documents.clear()
+        raise _Stop
+
+    def feed(self, event: Any) -> None:
+        kind = type(event).__name__
+        loc = _mark_loc(self.path, event.start_mark)
+        if kind == "ScalarEvent":
+            self._check_tag(event, loc)
+            plain = not event.style
+            value = resolve_plain(event.value) if plain else event.value
+            self._count(1, loc)
+            self._remember(event.anchor, value, event.value, 1)
+            self._add(value, event.value, loc)
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            self._check_tag(event, loc)
+            if len(self.stack) >= MAX_DEPTH:
+                self.fail(loc, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
+            self._count(1, loc)
+            container: YMap | YSeq = YMap(loc) if kind == "MappingStartEvent" else YSeq(loc)
+            self.stack.append(_Frame(container, event.anchor, self.total))
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            frame = self.stack.pop()
+            size = self.total - frame.start_total + 1
+            self._remember(frame.anchor, frame.container, None, size)
+            self._add(frame.container, None, frame.container.loc)
+        elif kind == "AliasEvent":
+            if event.anchor not in self.anchors:
+                self.fail(loc, f"alias *{event.anchor} refers to no anchor defined before it")
+            value, raw, size = self.anchors[event.anchor]
+            self._count(size, loc)
+            self._add(value, raw, loc)
+        elif kind == "DocumentStartEvent":
+            self.anchors.clear()
+            self.total = 0
+
+    def _check_tag(self, event: Any, loc: Location) -> None:
+        if event.tag is not None:
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+            self.fail(loc, f"explicit tag {tag} is not allowed; write plain YAML values")
+
+    def _count(self, n: int, loc: Location) -> None:
+        self.total += n
+        if self.total > MAX_EXPANDED_NODES:
+            self.fail(
+                loc,
+                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes "
+                "(too many aliases); write the values out",
+            )
+
+    def _remember(self, anchor: str | None, value: Any, raw: str | None, size: int) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, raw, size)
+
+    def _add(self, value: Any, raw: str | None, loc: Location) -> None:
+        if not self.stack:
+            self.result.documents.append(value)
+            return
+        frame = self.stack[-1]
+        container = frame.container
+        if isinstance(container, YSeq):
+            container.append(value)
+            container.item_locs.append(loc)
+            return
+        if not frame.key_raw:
+            if raw is None:
+                self.fail(loc, "a mapping key must be a plain name, not a list or mapping")
+            # Keys are names: keep their text as written (`1:` is the key "1").
+            frame.key, frame.key_loc, frame.key_raw = raw, loc, True
+            return
+        key, kloc = frame.key, frame.key_loc
+        assert key is not None and kloc is not None
+        frame.key, frame.key_loc, frame.key_raw = None, None, False
+        if key in container:
+            first = container.key_locs[key]
+            self.result.diagnostics.append(
+                Diagnostic(
+                    "CFG003", Severity.ERROR, f"file/{self.path}",
+                    f"key '{key}' is repeated (first at line {first.line}, column {first.column}); "
+                    "keep one of them: YAML would silently use the last",
+                    kloc,
+                )
+            )
+            return
+        container[key] = value
+        container.key_locs[key] = kloc
+        container.value_locs[key] = loc

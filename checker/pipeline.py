@@ -1,0 +1,40 @@
+"""One run of the checker over one Source: load -> model -> discovery -> rules -> waivers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .config import load_config
+from .diagnostics import Diagnostic, Severity, sort_diagnostics
+from .discovery import discover
+from .model import Model
+from .rules import CATALOGUE, Context, DiscoveredService, effective_severity, run_rules
+from .rules.waivers import apply_waivers
+from .sources import Source
+
+
+@dataclass
+class CheckResult:
+    model: Model
+    diagnostics: list[Diagnostic]
+    discovered: list[DiscoveredService] = field(default_factory=list)
+
+
+def run_check(source: Source, config_path: str, now: datetime) -> CheckResult:
+    """Every rule on one version of the repository. Raises ConfigMissing when there is no config."""
+    loaded = load_config(source, config_path)
+    model = loaded.model
+    discovered, discovery_problems = discover(model, source)
+    context = Context(model=model, repo=source, now=now, discovered=discovered)
+    staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems]
+    diagnostics = [d for d in staged if d.severity is not Severity.OFF]
+    diagnostics.extend(run_rules(context))
+    diagnostics = apply_waivers(diagnostics, model, now)
+    return CheckResult(model, sort_diagnostics(diagnostics), discovered)
+
+
+def _as_configured(diagnostic: Diagnostic, model: Model) -> Diagnostic:
+    """Diagnostics from the loading stages get their catalogue name and the policy's severity."""
+    return diagnostic.with_(name=CATALOGUE[diagnostic.rule].name,
+                            severity=effective_severity(diagnostic.rule, model))

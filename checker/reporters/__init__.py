@@ -1,0 +1,64 @@
+"""Reporters for `ownership check`: each turns the outcome into text; none evaluates a rule.
+
+A reporter registers itself by name; the names feed `--format`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic, Severity, is_blocking
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found, and how it is judged."""
+
+    diagnostics: list[Diagnostic]
+    strict: bool = False
+    diff_mode: bool = False  # --base: diagnostics carry `new`
+
+    def blocking(self, diagnostic: Diagnostic) -> bool:
+        return is_blocking(diagnostic, self.strict)
+
+    @property
+    def blocking_count(self) -> int:
+        return sum(1 for d in self.diagnostics if self.blocking(d))
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    def by_importance(self) -> list[Diagnostic]:
+        """Blocking first, then errors, then the rest; file order within each."""
+        return sorted(self.diagnostics, key=lambda d: (not self.blocking(d), d.severity is not Severity.ERROR))
+
+
+class Reporter(ABC):
+    name: str
+
+    def __init__(self, color: bool = False) -> None:
+        self.color = color
+
+    @abstractmethod
+    def render(self, outcome: Outcome) -> str: ...
+
+
+REPORTERS: dict[str, type[Reporter]] = {}
+
+
+def register(cls: type[Reporter]) -> type[Reporter]:
+    REPORTERS[cls.name] = cls
+    return cls
+
+
+def get_reporter(name: str, color: bool = False) -> Reporter:
+    return REPORTERS[name](color=color)
+
+
+from . import text, json_, github, sarif, markdown  # noqa: E402,F401  (registering; order = --format choices)

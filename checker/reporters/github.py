@@ -1,0 +1,46 @@
+"""`--format github`: workflow-command annotations, most important first.
+
+GitHub shows at most 10 error and 10 warning annotations per step, so blocking
+diagnostics are annotated first as errors, the rest as warnings, and a notice
+says how many more there are (all of them are in the step summary).
+"""
+
+from __future__ import annotations
+
+from . import Outcome, Reporter, register
+
+MAX_PER_LEVEL = 10
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@register
+class GithubReporter(Reporter):
+    name = "github"
+
+    def render(self, outcome: Outcome) -> str:
+        lines = []
+        counts = {"error": 0, "warning": 0}
+        left_out = 0
+        for d in outcome.by_importance():
+            level = "error" if outcome.blocking(d) else "warning"
+            if counts[level] >= MAX_PER_LEVEL:
+                left_out += 1
+                continue
+            counts[level] += 1
+            loc = d.location
+            props = ",".join([f"file={escape_property(loc.file)}", f"line={loc.line}", f"col={loc.column}",
+                              f"title={escape_property(f'{d.rule} {d.name}')}"])
+            lines.append(f"::{level} {props}::{escape_data(f'{d.message} [{d.subject}]')}")
+        if left_out:
+            lines.append(f"::notice title=ownership check::{left_out} more diagnostic(s) are listed in the job "
+                         "summary (GitHub shows 10 errors and 10 warnings per step)")
+        lines.append(f"ownership check: {outcome.errors} error(s), {outcome.warnings} warning(s), "
+                     f"{outcome.blocking_count} blocking")
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,200 @@
+"""SVC rules: every production service has a team, a runbook, a secondary and is declared."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..diagnostics import Severity
+from ..sources import EntryKind, Source, SourceError, normalize_repo_path
+from . import Context, Finding, rule
+
+RUNBOOK_READ_LIMIT = 4096  # enough to tell an empty file from a real one
+
+
+def _subject(name: str) -> str:
+    return f"service/{name}"
+
+
+@rule("SVC001", "service-without-owner")
+def service_without_owner(ctx: Context) -> Iterator[Finding]:
+    """A production service names no owning team.
+
+    Why: an alert on a service without an owner pages nobody, or everybody.
+    Every production service belongs to exactly one team that answers for it.
+
+    Fails:
+        services:
+          checkout-api: {lifecycle: production, runbook: docs/runbooks/checkout.md}
+    Fixed:
+        services:
+          checkout-api: {team: payments, runbook: docs/runbooks/checkout.md}
+    """
+    for service in ctx.model.services.values():
+        if service.is_production and service.team is None:
+            yield Finding(_subject(service.name), service.node.loc,
+                          f"production service '{service.name}' has no owner; add `team: <team>` "
+                          "(or set `lifecycle: experimental` if it is not in production yet)")
+
+
+@rule("SVC003", "service-without-runbook")
+def service_without_runbook(ctx: Context) -> Iterator[Finding]:
+    """A production service has no runbook (policy `service.require_runbook`).
+
+    Why: the person paged at 3 a.m. needs to know what the service does, how
+    to tell it is healthy and what to try first, without finding its authors.
+
+    Fails:
+        services:
+          checkout-api: {team: payments}
+    Fixed:
+        services:
+          checkout-api: {team: payments, runbook: docs/runbooks/checkout-api.md}
+    """
+    if not ctx.model.policy.service.require_runbook:
+        return
+    for service in ctx.model.services.values():
+        if service.is_production and service.runbook is None:
+            yield Finding(_subject(service.name), service.node.loc,
+                          f"production service '{service.name}' has no runbook; add "
+                          f"`runbook: docs/runbooks/{service.name}.md` (a repo path or an https URL)")
+
+
+def runbook_problem(repo: Source, runbook: str) -> str | None:
+    """Why a runbook reference cannot be followed, or None. Shared with alert runbook_url checks."""
+    lowered = runbook.lower()
+    if lowered.startswith("https://"):
+        return None if len(runbook) > len("https://") else "is an empty URL"
+    if "://" in runbook or lowered.startswith(("http:", "file:", "mailto:", "javascript:", "data:")):
+        return "is a URL that is not https; link the https page"
+    path = runbook.split("#", 1)[0]
+    normal = normalize_repo_path(path)
+    if normal is None:
+        return "resolves outside the repository or inside .git; give a path inside the repository"
+    kind = repo.kind(normal)
+    if kind is EntryKind.MISSING:
+        return "does not exist in the repository; add the file or fix the path"
+    if kind is EntryKind.SYMLINK:
+        return "is (or goes through) a symlink, which is not followed; commit the file itself"
+    if kind is EntryKind.SUBMODULE:
+        return "is inside a submodule, which is not read; keep runbooks in this repository"
+    if kind is EntryKind.DIRECTORY:
+        return "is a directory; point at the runbook file"
+    try:
+        content = repo.read(normal, RUNBOOK_READ_LIMIT)
+    except SourceError as exc:
+        return f"cannot be read ({exc})"
+    if not content.strip():
+        return "is empty; write the runbook"
+    return None
+
+
+@rule("SVC004", "runbook-not-found")
+def runbook_not_found(ctx: Context) -> Iterator[Finding]:
+    """A runbook path does not exist in the repo, is empty, is a symlink or
+    submodule, lies inside `.git` or resolves outside the repo; or a URL is not https.
+
+    Why: a runbook link that is dead when it is needed is worse than none.
+    Paths are relative to the repository root. Symlinks are refused because a
+    committed symlink could make the checker read `.git/config` or any file of
+    the CI runner.
+
+    Fails:
+        services:
+          checkout-api: {team: payments, runbook: ../other-repo/runbook.md}
+    Fixed:
+        services:
+          checkout-api: {team: payments, runbook: docs/runbooks/checkout-api.md}
+    """
+    for service in ctx.model.services.values():
+        if service.runbook is None:
+            continue
+        problem = runbook_problem(ctx.repo, service.runbook)
+        if problem:
+            yield Finding(_subject(service.name), service.node.at("runbook"),
+                          f"runbook '{service.runbook}' of service '{service.name}' {problem}")
+
+
+@rule("SVC005", "service-without-secondary")
+def service_without_secondary(ctx: Context) -> Iterator[Finding]:
+    """A production service has no secondary rotation (policy `service.require_secondary`).
+
+    Why: on-call works in pairs. When the primary is asleep, ill or already
+    handling an incident, the page must reach someone else.
+
+    Fails:
+        services:
+          checkout-api:
+            team: payments
+            oncall: {primary: payments-eu}
+    Fixed:
+        services:
+          checkout-api:
+            team: payments
+            oncall: {primary: payments-eu, secondary: sre-primary}
+    """
+    if not ctx.model.policy.service.require_secondary:
+        return
+    for service in ctx.model.services.values():
+        if not service.is_production:
+            continue
+        oncall = ctx.model.oncall_for(service)
+        if oncall is None or not oncall.secondary:
+            if service.oncall is not None:
+                where = "its `oncall:`"
+            elif service.team in ctx.model.teams:
+                where = f"team '{service.team}' `oncall:` (or the service's own)"
+            else:
+                where = "an `oncall:` block on the service"
+            location = service.oncall.node.loc if service.oncall else service.node.loc
+            yield Finding(_subject(service.name), location,
+                          f"production service '{service.name}' has no secondary on-call; add "
+                          f"`secondary: <rotation>` to {where} so pages reach a second person")
+
+
+@rule("SVC006", "undeclared-service")
+def undeclared_service(ctx: Context) -> Iterator[Finding]:
+    """Discovery finds a service in the repository that the config does not declare.
+
+    Why: the service most likely to be missing an owner is the one nobody
+    wrote down. `discovery:` finds services in directories, Kubernetes
+    workloads and Backstage components; each must be declared (mark it
+    `lifecycle: experimental` if it is not in production).
+
+    Fails:
+        discovery:
+          - directories: "services/*"    # services/ledger/ exists
+        services: {}
+    Fixed:
+        services:
+          ledger: {team: payments, runbook: docs/runbooks/ledger.md}
+    """
+    seen: set[str] = set()
+    for found in ctx.discovered:
+        if found.name in ctx.model.services or found.name in seen:
+            continue
+        seen.add(found.name)
+        yield Finding(_subject(found.name), found.location,
+                      f"{found.kind} discovery found service '{found.name}', which is not declared; add "
+                      f"`{found.name}:` under services: with its team, on-call and runbook")
+
+
+@rule("SVC007", "unknown-dependency", Severity.WARNING)
+def unknown_dependency(ctx: Context) -> Iterator[Finding]:
+    """`depends_on` names a service that is not declared.
+
+    Why: dependencies tell the person paged which other teams to call; a
+    dependency on an unknown service is a dead end in an incident.
+
+    Fails:
+        services:
+          checkout-api: {team: payments, depends_on: [legder]}
+    Fixed:
+        services:
+          checkout-api: {team: payments, depends_on: [ledger]}
+    """
+    for service in ctx.model.services.values():
+        for dependency, location in zip(service.depends_on, service.depends_locs):
+            if dependency not in ctx.model.services:
+                yield Finding(_subject(service.name), location,
+                              f"service '{service.name}' depends on '{dependency}', which is not declared; "
+                              "declare it under services: or fix the name")

@@ -1,0 +1,76 @@
+"""Waivers: accept a known problem until a date. WVR001 and WVR002 report on the waivers themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..diagnostics import Diagnostic, Severity
+from ..model import Model, Waiver
+from . import CATALOGUE, declare, effective_severity
+
+declare("WVR001", "waiver-expired", Severity.WARNING, """
+    A waiver is past its `expires` date, so it no longer suppresses anything.
+
+    Why: waivers are debts with a due date. When it passes, the waived
+    diagnostic comes back; fix the problem or renew the waiver with a reason.
+
+    Fails:
+        waivers:
+          - {rule: SVC005, subject: service/legacy-batch, reason: "OPS-123", expires: 2025-01-31}
+    Fixed:
+        waivers:
+          - {rule: SVC005, subject: service/legacy-batch, reason: "OPS-123, renewed", expires: 2027-01-31}
+""")
+
+declare("WVR002", "waiver-unused", Severity.WARNING, """
+    A waiver matches no diagnostic.
+
+    Why: the problem was fixed (remove the waiver, so it cannot hide a new
+    one) or the subject is misspelt (so it waives nothing).
+
+    Fails:
+        waivers:
+          - {rule: SVC005, subject: service/legacy-bach, reason: "OPS-123", expires: 2027-01-31}
+    Fixed:
+        waivers:
+          - {rule: SVC005, subject: service/legacy-batch, reason: "OPS-123", expires: 2027-01-31}
+""")
+
+
+def apply_waivers(diagnostics: list[Diagnostic], model: Model, now: datetime) -> list[Diagnostic]:
+    """Drop waived diagnostics; add WVR001 for expired waivers and WVR002 for unused ones."""
+    today = now.date()
+    active: dict[tuple[str, str], list[int]] = {}
+    out: list[Diagnostic] = []
+    for index, waiver in enumerate(model.waivers):
+        if waiver.expires is None:
+            continue  # the date itself is reported as CFG005
+        if waiver.expires < today:
+            out.append(_waiver_diagnostic(
+                "WVR001", model, waiver,
+                f"waiver for {waiver.rule} on {waiver.subject} expired on {waiver.expires}; fix the problem "
+                "or renew it with a new `expires:` and reason"))
+        else:
+            active.setdefault((waiver.rule, waiver.subject), []).append(index)
+    used: set[int] = set()
+    for diagnostic in diagnostics:
+        matching = active.get((diagnostic.rule, diagnostic.subject))
+        if matching:
+            used.update(matching)
+        else:
+            out.append(diagnostic)
+    for (rule_id, subject), indexes in active.items():
+        for index in indexes:
+            if index not in used:
+                waiver = model.waivers[index]
+                out.append(_waiver_diagnostic(
+                    "WVR002", model, waiver,
+                    f"waiver for {rule_id} on {subject} matches no diagnostic; remove it"
+                    + ("" if rule_id in CATALOGUE else f" ({rule_id} is not checked by this version)")))
+    return [d for d in out if d.severity is not Severity.OFF]
+
+
+def _waiver_diagnostic(rule_id: str, model: Model, waiver: Waiver, message: str) -> Diagnostic:
+    # The subject is the waived subject, so diff mode tells one waiver from another.
+    severity = effective_severity(rule_id, model)
+    return Diagnostic(rule_id, severity, waiver.subject, message, waiver.loc, name=CATALOGUE[rule_id].name)

@@ -1,0 +1,78 @@
+"""The repository's working tree as a Source."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from . import EntryKind, Source, SourceError, normalize_repo_path
+
+
+class WorktreeSource(Source):
+    def __init__(self, root: str) -> None:
+        self.root = os.path.realpath(root)
+        self._files: list[str] | None = None
+
+    def files(self) -> list[str]:
+        if self._files is None:
+            self._files = sorted(self._walk())
+        return self._files
+
+    def _walk(self) -> list[str]:
+        found: list[str] = []
+        pending = [""]
+        while pending:
+            rel = pending.pop()
+            try:
+                entries = list(os.scandir(os.path.join(self.root, rel) if rel else self.root))
+            except OSError:
+                continue
+            if rel and any(e.name == ".git" for e in entries):
+                continue  # a submodule or nested repository: not ours to read
+            for entry in entries:
+                if entry.name == ".git":
+                    continue
+                path = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(path)
+        return found
+
+    def kind(self, path: str) -> EntryKind:
+        normal = normalize_repo_path(path)
+        if normal is None:
+            return EntryKind.MISSING
+        current = self.root
+        parts = normal.split("/")
+        for index, part in enumerate(parts):
+            current = os.path.join(current, part)
+            try:
+                info = os.lstat(current)
+            except OSError:
+                return EntryKind.MISSING
+            if stat.S_ISLNK(info.st_mode):
+                return EntryKind.SYMLINK
+            if stat.S_ISDIR(info.st_mode):
+                if os.path.lexists(os.path.join(current, ".git")):
+                    return EntryKind.SUBMODULE
+                if index == len(parts) - 1:
+                    return EntryKind.DIRECTORY
+            elif index < len(parts) - 1 or not stat.S_ISREG(info.st_mode):
+                return EntryKind.MISSING
+        return EntryKind.FILE
+
+    def read(self, path: str, limit: int | None = None) -> bytes:
+        kind = self.kind(path)
+        if kind is not EntryKind.FILE:
+            raise SourceError(f"{path} is not a regular file in the repository ({kind.value})")
+        full = os.path.join(self.root, normalize_repo_path(path) or "")
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(full, flags)
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read(-1 if limit is None else limit + 1)
+        except OSError as exc:
+            raise SourceError(f"cannot read {path}: {exc.strerror}") from None

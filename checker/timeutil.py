@@ -1,0 +1,118 @@
+"""Parsing the config's time values: durations, dates, datetimes, daily windows, zones.
+
+Each parser returns the value or raises ``ValueError`` with a message that says
+what to write instead; the model turns that into CFG005 at the node.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+
+_DURATION = re.compile(r"([0-9]+)([wdhm])\Z")
+_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\Z"
+)
+_WINDOW = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})\Z")
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+UTC = timezone.utc
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a duration; write e.g. 1w, 2d, 12h or 30m")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def format_duration(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    for unit, size in (("w", 7 * 24 * 60), ("d", 24 * 60), ("h", 60)):
+        if minutes and minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> tzinfo:
+    """An IANA zone; ValueError names the problem."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name == "UTC":
+        return UTC
+    try:
+        if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
+            raise ValueError
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"'{name}' is not an IANA time zone; write e.g. Europe/London or America/New_York") from None
+
+
+def parse_date(text: str) -> date:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"'{text}' is not a real date (YYYY-MM-DD)")
+
+
+def parse_datetime(text: str, tz: tzinfo) -> tuple[datetime, bool]:
+    """An aware datetime, and whether the text was a date alone.
+
+    Local times are in tz; a local time that does not exist (skipped by a DST
+    change) is refused rather than silently moved.
+    """
+    match = _DATETIME.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a datetime; write YYYY-MM-DDTHH:MM")
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        naive = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date and time") from None
+    if offset:
+        if offset == "Z":
+            return naive.replace(tzinfo=UTC), False
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return naive.replace(tzinfo=timezone(sign * delta)), False
+    aware = naive.replace(tzinfo=tz)
+    round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if round_trip != naive:
+        raise ValueError(f"'{text}' does not exist in {tz} (the clocks skip it); pick another time")
+    return aware, hour is None
+
+
+def parse_window(text: str) -> tuple[int, int]:
+    """A daily window as minutes from midnight; end may be smaller (wraps midnight)."""
+    match = _WINDOW.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a daily window; write HH:MM-HH:MM, e.g. 09:00-17:00")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2):
+        raise ValueError(f"'{text}' has an impossible time of day")
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if start == end:
+        raise ValueError(f"'{text}' is an empty window; write 00:00-24:00 for the whole day")
+    return start, end
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    try:
+        month, day = (int(p) for p in text.split("-"))
+        date(2024, month, day)  # a leap year, so 02-29 is allowed
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day of the year (MM-DD)") from None
+    return month, day
+
+
+def parse_now(text: str | None) -> datetime:
+    """--now / --at: an ISO datetime (UTC unless an offset is given), or the current time."""
+    if text is None:
+        return datetime.now(UTC)
+    value, _ = parse_datetime(text.strip(), UTC)
+    return value
