@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Iterator
 
 from .diagnostics import Diagnostic, Location, Severity
-from .load import YMap, YSeq, key_loc, value_loc
+from .load import YMap, key_loc, value_loc
 from .timeutil import (
     UTC, WEEKDAYS, parse_date, parse_datetime, parse_duration, parse_month_day, parse_window, zone,
 )
@@ -100,6 +100,7 @@ class OnCall:
     primary: list[str]
     secondary: list[str]
     node: Node
+    locs: dict[str, list[Location]] = field(default_factory=dict)  # role -> where each name is written
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Team:
     github_team: str | None = None
     chat: str | None = None
     members: list[str] = field(default_factory=list)
+    member_locs: list[Location] = field(default_factory=list)
     oncall: OnCall | None = None
     escalation: list[EscalationLevel] = field(default_factory=list)
 
@@ -241,6 +243,19 @@ def _names(value: Any) -> list[str]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, str)]
     return []
+
+
+def _names_at(mapping: Any, key: str, default: Location) -> tuple[list[str], list[Location]]:
+    """The names under a key (one name or a list), with where each is written."""
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if isinstance(value, str):
+        return [value], [value_loc(mapping, key, default)]
+    names, locs = [], []
+    for index, item in _items(value):
+        if isinstance(item, str):
+            names.append(item)
+            locs.append(value_loc(value, index, default))
+    return names, locs
 
 
 def _items(value: Any) -> Iterator[tuple[int, Any]]:
@@ -432,11 +447,14 @@ class ModelBuilder:
     def _oncall(self, body: Any, loc: Location) -> OnCall | None:
         if not isinstance(body, YMap):
             return None
-        return OnCall(_names(body.get("primary")), _names(body.get("secondary")), _node(body, loc))
+        primary, primary_locs = _names_at(body, "primary", loc)
+        secondary, secondary_locs = _names_at(body, "secondary", loc)
+        return OnCall(primary, secondary, _node(body, loc), {"primary": primary_locs, "secondary": secondary_locs})
 
     def _team(self, name: str, body: YMap, loc: Location) -> None:
+        members, member_locs = _names_at(body, "members", loc)
         team = Team(name, _node(body, loc), github_team=_str(body, "github_team"), chat=_str(body, "chat"),
-                    members=_names(body.get("members")),
+                    members=members, member_locs=member_locs,
                     oncall=self._oncall(body.get("oncall"), value_loc(body, "oncall", loc)))
         for index, level in _items(body.get("escalation")):
             if isinstance(level, dict) and len(level) == 1:
@@ -451,10 +469,7 @@ class ModelBuilder:
         rotation = Rotation(name, _node(body, loc), team=_str(body, "team"))
         if "timezone" in body:
             rotation.timezone, rotation.tz = self._zone(body, "timezone", subject)
-        members = body.get("members")
-        rotation.members = _names(members)
-        if isinstance(members, YSeq):
-            rotation.member_locs = [members.item_locs[i] for i, v in enumerate(members) if isinstance(v, str)]
+        rotation.members, rotation.member_locs = _names_at(body, "members", loc)
         rotation.shift = self._duration(body, "shift", subject)
         rotation.holiday_shift = self._duration(body, "holiday_shift", subject)
         start = self._instant(body, "start", rotation.tz, subject)
@@ -482,14 +497,8 @@ class ModelBuilder:
                           coverage=_str(body, "coverage") or "24x7",
                           oncall=self._oncall(body.get("oncall"), value_loc(body, "oncall", loc)),
                           runbook=_str(body, "runbook"), description=_str(body, "description"))
-        service.paths = [p for p in body.get("paths", []) if isinstance(p, str)] \
-            if isinstance(body.get("paths"), list) else []
-        depends = body.get("depends_on")
-        if isinstance(depends, YSeq):
-            for i, dep in enumerate(depends):
-                if isinstance(dep, str):
-                    service.depends_on.append(dep)
-                    service.depends_locs.append(depends.item_locs[i])
+        service.paths = _names_at(body, "paths", loc)[0]
+        service.depends_on, service.depends_locs = _names_at(body, "depends_on", loc)
         self.model.services[name] = service
 
     def _alert_source(self, body: Any, loc: Location) -> None:
@@ -513,8 +522,8 @@ class ModelBuilder:
         m = self.model
         for team in m.teams.values():
             subject = f"team/{team.name}"
-            for index, member in enumerate(team.members):
-                self._expect("people", member, subject, team.node.at("members"), "members")
+            for member, member_loc in zip(team.members, team.member_locs):
+                self._expect("people", member, subject, member_loc, "members")
             self._expect_oncall(team.oncall, subject)
             for level in team.escalation:
                 if level.kind == "rotation":
@@ -525,9 +534,8 @@ class ModelBuilder:
             subject = f"rotation/{rotation.name}"
             if rotation.team is not None:
                 self._expect("teams", rotation.team, subject, rotation.node.at("team"), "team")
-            for member, mloc in zip(rotation.members, rotation.member_locs or [rotation.node.at("members")] *
-                                    len(rotation.members)):
-                self._expect("people", member, subject, mloc, "members")
+            for member, member_loc in zip(rotation.members, rotation.member_locs):
+                self._expect("people", member, subject, member_loc, "members")
             for override in rotation.overrides:
                 self._expect("people", override.person, subject, override.loc, "overrides.person")
         for service in m.services.values():
@@ -541,8 +549,8 @@ class ModelBuilder:
         if oncall is None:
             return
         for role in ("primary", "secondary"):
-            for name in getattr(oncall, role):
-                self._expect("rotations", name, subject, oncall.node.at(role), f"oncall.{role}")
+            for name, name_loc in zip(getattr(oncall, role), oncall.locs[role]):
+                self._expect("rotations", name, subject, name_loc, f"oncall.{role}")
 
     def _expect(self, section: str, name: str, subject: str, loc: Location, where: str) -> None:
         table: dict[str, Any] = getattr(self.model, section)

@@ -1,0 +1,1 @@
+# the nightly data pipeline
