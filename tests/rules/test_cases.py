@@ -1,0 +1,50 @@
+"""Rule cases as data: tests/rules/cases/<RULE>.yaml holds configs and the (rule, line) pairs they must produce.
+
+Each case lists only the diagnostics of the file's rule, so a case stays true
+when other rules are added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import check_repo, write_repo
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+
+def _cases() -> list:  # type: ignore[type-arg]
+    out = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in spec["cases"]:
+            out.append(pytest.param(spec["rule"], case, id=f"{spec['rule']}-{case['name']}"))
+    return out
+
+
+@pytest.mark.parametrize(("rule_id", "case"), _cases())
+def test_rule_case(rule_id: str, case: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    root = write_repo(tmp_path, case["config"], case.get("files"))
+    result = check_repo(root)
+    found = [[d.rule, d.location.file, d.location.line] for d in result.diagnostics if d.rule == rule_id]
+    # expect: [RULE, line] in ownership.yaml, or [RULE, line, file]
+    expected = [[e[0], e[2] if len(e) > 2 else "ownership.yaml", e[1]] for e in case["expect"]]
+    assert found == expected, [d.message for d in result.diagnostics if d.rule == rule_id]
+    for fragment in case.get("message_contains", []):
+        assert any(fragment in d.message for d in result.diagnostics if d.rule == rule_id), fragment
+
+
+def test_every_checked_rule_has_a_failing_and_a_passing_case() -> None:
+    from checker.rules import CATALOGUE
+
+    by_rule: dict[str, list] = {}  # type: ignore[type-arg]
+    for param in _cases():
+        rule_id, case = param.values
+        by_rule.setdefault(rule_id, []).append(case)
+    for rule_id in CATALOGUE:
+        cases = by_rule.get(rule_id, [])
+        assert any(c["expect"] for c in cases), f"{rule_id} has no failing case"
+        assert any(not c["expect"] for c in cases), f"{rule_id} has no passing case"
