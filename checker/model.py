@@ -427,6 +427,14 @@ class ModelBuilder:
                         email=_str(body, "email"), country=_str(body, "country"), exempt=_str(body, "exempt"))
         if "timezone" in body:
             person.timezone, person.tz = self._zone(body, "timezone", subject)
+        if person.country is not None:
+            from .protected import check_country  # imports `holidays` only when someone has a country
+
+            try:
+                check_country(person.country)
+            except ValueError as exc:
+                self.problem("CFG005", subject, person.node.at("country"), str(exc))
+                person.country = None
         for index, leave in _items(body.get("unavailable")):
             if not isinstance(leave, YMap):
                 continue

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Model
+from ..schedule import Schedule, simulate
 from ..sources import Source
 
 
@@ -41,7 +42,15 @@ class Context:
     repo: Source
     now: datetime
     discovered: list[DiscoveredService] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)  # later stages: schedule, alerts
+    extras: dict[str, Any] = field(default_factory=dict)  # later stages: alerts
+    _schedule: Schedule | None = None
+
+    @property
+    def schedule(self) -> Schedule:
+        """The simulated schedule, computed once, on first use by a rule marked (t)."""
+        if self._schedule is None:
+            self._schedule = simulate(self.model, self.now)
+        return self._schedule
 
 
 Check = Callable[[Context], Iterable[Finding]]

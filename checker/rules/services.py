@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostics import Severity
+from ..schedule import daily_windows, format_local, subtract, union
+from ..timeutil import format_duration
 from ..sources import EntryKind, Source, SourceError, normalize_repo_path
 from . import Context, Finding, rule
 
@@ -34,6 +36,57 @@ def service_without_owner(ctx: Context) -> Iterator[Finding]:
             yield Finding(_subject(service.name), service.node.loc,
                           f"production service '{service.name}' has no owner; add `team: <team>` "
                           "(or set `lifecycle: experimental` if it is not in production yet)")
+
+
+BUSINESS_HOURS = (9 * 60, 17 * 60)  # Mon-Fri, in the zone of the service's first primary rotation
+
+
+@rule("SVC002", "service-without-oncall")
+def service_without_oncall(ctx: Context) -> Iterator[Finding]:
+    """A production service's primary rotations leave part of its coverage uncovered (t).
+
+    Why: "owned" means someone answers a page at any moment the service
+    promises: 24x7, or business hours (Mon-Fri 09:00-17:00 in the zone of
+    its first primary rotation). Follow-the-sun legs combine; a gap between
+    them is a time when the pager rings for nobody.
+
+    Fails:
+        services:
+          checkout-api:
+            oncall: {primary: [sre-emea, sre-amer]}   # 07:00-17:00 London + 10:00-20:00 New York
+    Fixed:
+        services:
+          checkout-api:
+            oncall: {primary: [sre-emea, sre-amer, sre-apac]}   # + 09:00-19:00 Sydney: 24x7
+    """
+    schedule = ctx.schedule
+    for service in ctx.model.services.values():
+        if not service.is_production:
+            continue
+        oncall = ctx.model.oncall_for(service)
+        primaries = [name for name in (oncall.primary if oncall else []) if name in ctx.model.rotations]
+        if not primaries:
+            if oncall is None or not oncall.primary:
+                yield Finding(_subject(service.name), service.node.loc,
+                              f"production service '{service.name}' has no primary on-call rotation; add "
+                              "`oncall: {primary: <rotation>}` to it or to its team")
+            continue  # unknown rotation names are CFG004
+        tz = ctx.model.rotations[primaries[0]].tz
+        if service.coverage == "business-hours":
+            required = daily_windows(BUSINESS_HOURS, tz, ctx.now, schedule.end, weekdays=range(5))
+        else:
+            required = [(ctx.now, schedule.end)]
+        covered = union((slot.start, slot.end) for name in primaries
+                        for slot in schedule.rotations[name].slots if slot.person in ctx.model.people)
+        gaps = subtract(required, covered)
+        if gaps:
+            start, end = gaps[0]
+            total = sum(((e - s).total_seconds() for s, e in gaps), 0.0) / 3600
+            yield Finding(_subject(service.name), oncall.node.loc if oncall else service.node.loc,
+                          f"nobody is on call for '{service.name}' ({service.coverage}) from "
+                          f"{format_local(start, tz)} to {format_local(end, tz)} ({tz}); {total:.0f} hours "
+                          f"uncovered in the next {format_duration(schedule.end - ctx.now)}; add a rotation or "
+                          f"follow-the-sun leg covering them to `oncall.primary`")
 
 
 @rule("SVC003", "service-without-runbook")
