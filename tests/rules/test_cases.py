@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import check_repo, write_repo
+from checker.timeutil import parse_now
+from tests.conftest import NOW, check_repo, write_repo
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -28,7 +29,7 @@ def _cases() -> list:  # type: ignore[type-arg]
 @pytest.mark.parametrize(("rule_id", "case"), _cases())
 def test_rule_case(rule_id: str, case: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
     root = write_repo(tmp_path, case["config"], case.get("files"))
-    result = check_repo(root)
+    result = check_repo(root, parse_now(case["now"]) if "now" in case else NOW)
     found = [[d.rule, d.location.file, d.location.line] for d in result.diagnostics if d.rule == rule_id]
     # expect: [RULE, line] in ownership.yaml, or [RULE, line, file]
     expected = [[e[0], e[2] if len(e) > 2 else "ownership.yaml", e[1]] for e in case["expect"]]

@@ -1,0 +1,1 @@
+"""Outputs beyond diagnostics: the ownership report and the iCalendar schedule."""

@@ -1,0 +1,58 @@
+"""Who is on call for a service at a moment: the answer `ownership who` prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .model import Model, Service
+from .schedule import Schedule, Slot, simulate
+
+
+@dataclass(frozen=True)
+class OnCallPerson:
+    role: str  # primary | secondary
+    person: str
+    rotation: str
+    since: datetime
+    until: datetime  # end of this person's turn (consecutive slots of the same person)
+    override: bool
+
+
+def simulate_for(model: Model, service: Service, at: datetime, weeks: int = 2) -> Schedule:
+    oncall = model.oncall_for(service)
+    names = [n for n in (oncall.primary + oncall.secondary if oncall else []) if n in model.rotations]
+    longest = max((model.rotations[n].shift or timedelta(0) for n in names), default=timedelta(0))
+    return simulate(model, at, horizon=max(timedelta(weeks=weeks), 2 * longest), rotations=names)
+
+
+def turn_bounds(slots: list[Slot], index: int) -> tuple[datetime, datetime]:
+    """Start and end of the turn holding slots[index]: touching slots of the same person."""
+    first = last = index
+    while first > 0 and slots[first - 1].person == slots[index].person and slots[first - 1].end == slots[first].start:
+        first -= 1
+    while last + 1 < len(slots) and slots[last + 1].person == slots[index].person \
+            and slots[last + 1].start == slots[last].end:
+        last += 1
+    return slots[first].start, slots[last].end
+
+
+def on_call(model: Model, service: Service, at: datetime, schedule: Schedule | None = None) -> list[OnCallPerson]:
+    """Everyone on call for the service at `at`, primaries first, in the config's rotation order."""
+    schedule = schedule or simulate_for(model, service, at)
+    oncall = model.oncall_for(service)
+    out: list[OnCallPerson] = []
+    if oncall is None:
+        return out
+    for role, names in (("primary", oncall.primary), ("secondary", oncall.secondary)):
+        for name in names:
+            rotation_schedule = schedule.rotations.get(name)
+            if rotation_schedule is None:
+                continue
+            slot = rotation_schedule.at(at)
+            if slot is None:
+                continue
+            index = rotation_schedule.slots.index(slot)
+            since, until = turn_bounds(rotation_schedule.slots, index)
+            out.append(OnCallPerson(role, slot.person, name, since, until, slot.override is not None))
+    return out
