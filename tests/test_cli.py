@@ -69,11 +69,11 @@ def test_json_output_shape(repo, run) -> None:  # type: ignore[no-untyped-def]
     result = run("check", "--repo", str(repo(BAD)), "--now", NOW_TEXT, "--format", "json")
     body = json.loads(result.output)
     assert body["version"] == 1
-    assert body["summary"] == {"errors": 3, "warnings": 1, "blocking": 3}
+    assert body["summary"] == {"errors": 4, "warnings": 1, "blocking": 4}
     first = body["diagnostics"][0]
     assert set(first) == {"rule", "name", "severity", "subject", "message", "file", "line", "column"}
     assert [(d["rule"], d["line"], d["column"]) for d in body["diagnostics"]] == [
-        ("SVC001", 3, 3), ("SVC003", 3, 3), ("SVC005", 3, 3), ("SVC007", 4, 47)]
+        ("SVC001", 3, 3), ("SVC002", 3, 3), ("SVC003", 3, 3), ("SVC005", 3, 3), ("SVC007", 4, 47)]
     assert first["subject"] == "service/api" and first["severity"] == "error"
 
 
@@ -81,7 +81,7 @@ def test_output_file(repo, run, tmp_path: Path) -> None:  # type: ignore[no-unty
     target = tmp_path / "out.json"
     result = run("check", "--repo", str(repo(BAD)), "--now", NOW_TEXT, "--format", "json", "--output", str(target))
     assert result.exit_code == 1 and result.output == ""
-    assert json.loads(target.read_text())["summary"]["blocking"] == 3
+    assert json.loads(target.read_text())["summary"]["blocking"] == 4
 
 
 ANNOTATION = re.compile(r"^::(error|warning|notice) (?P<props>[^:]*)::(?P<message>.*)$")
@@ -99,9 +99,9 @@ def test_github_annotations_are_escaped_and_summary_written(repo, run, tmp_path:
     assert first is not None and first.group(1) == "error"
     assert first.group("props") == "file=ownership.yaml,line=3,col=3,title=SVC001 service-without-owner"
     levels = [a.group(1) for a in annotations if a]
-    assert levels == ["error", "error", "error", "warning"]
+    assert levels == ["error", "error", "error", "error", "warning"]
     text = summary.read_text()
-    assert text.startswith("### ownership check: 3 blocking")
+    assert text.startswith("### ownership check: 4 blocking")
     assert "| ❌ | `SVC001` service-without-owner | `ownership.yaml:3:3` | `service/api` |" in text
 
 
@@ -111,8 +111,8 @@ def test_github_limits_annotations_to_ten_per_level(repo, run) -> None:  # type:
                  "--format", "github")
     lines = result.output.splitlines()
     assert sum(1 for line in lines if line.startswith("::error ")) == 10
-    # 36 errors: 10 annotated as errors, the rest counted in a notice
-    assert any(line.startswith("::notice ") and "26 more" in line for line in lines)
+    # 48 errors (SVC001, SVC002, SVC003, SVC005 each): 10 annotated, the rest counted in a notice
+    assert any(line.startswith("::notice ") and "38 more" in line for line in lines)
 
 
 def test_github_escaping_of_newlines_and_percent() -> None:
@@ -130,20 +130,20 @@ def test_sarif_structure(repo, run) -> None:  # type: ignore[no-untyped-def]
     rule_ids = [r["id"] for r in driver["rules"]]
     assert {"SVC001", "ROT001", "CFG002"} <= set(rule_ids)
     results = log["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == ["SVC001", "SVC003", "SVC005", "SVC007"]
+    assert [r["ruleId"] for r in results] == ["SVC001", "SVC002", "SVC003", "SVC005", "SVC007"]
     for r in results:
         assert rule_ids[r["ruleIndex"]] == r["ruleId"]
         region = r["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert r["level"] in ("error", "warning")
         assert r["partialFingerprints"]
-    assert results[3]["level"] == "warning"
+    assert results[4]["level"] == "warning"
 
 
 def test_markdown_output(repo, run) -> None:  # type: ignore[no-untyped-def]
     result = run("check", "--repo", str(repo(BAD)), "--now", NOW_TEXT, "--format", "markdown")
-    assert result.output.startswith("### ownership check: 3 blocking")
-    assert result.output.count("\n| ❌ |") == 3
+    assert result.output.startswith("### ownership check: 4 blocking")
+    assert result.output.count("\n| ❌ |") == 4
 
 
 def test_text_is_not_coloured_when_not_a_tty(repo, run) -> None:  # type: ignore[no-untyped-def]

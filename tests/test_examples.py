@@ -29,36 +29,49 @@ def test_broken_shows_each_rule_at_its_line() -> None:
     found = {(d["rule"], d["file"], d["line"]) for d in json.loads(done.stdout)["diagnostics"]}
     expected = {
         ("CFG001", "ownership/typo.yaml", 3),
-        ("CFG002", "ownership.yaml", 54),
-        ("CFG003", "ownership.yaml", 74),
+        ("CFG002", "ownership.yaml", 94),
+        ("CFG003", "ownership.yaml", 117),
         ("CFG003", "ownership/extra.yaml", 3),
-        ("CFG004", "ownership.yaml", 47),
+        ("CFG004", "ownership.yaml", 58),
         ("CFG004", "ownership/extra.yaml", 7),
         ("CFG005", "ownership.yaml", 8),
         ("CFG005", "ownership.yaml", 12),
-        ("CFG005", "ownership.yaml", 44),
-        ("CFG005", "ownership.yaml", 48),
-        ("SVC001", "ownership.yaml", 69),
-        ("SVC003", "ownership.yaml", 52),
-        ("SVC004", "ownership.yaml", 58),
-        ("SVC004", "ownership.yaml", 62),
-        ("SVC004", "ownership.yaml", 65),
-        ("SVC004", "ownership.yaml", 68),
-        ("SVC005", "ownership.yaml", 52),
-        ("SVC006", "ownership.yaml", 77),
-        ("SVC007", "ownership.yaml", 55),
-        ("ROT001", "ownership.yaml", 47),
-        ("ROT002", "ownership.yaml", 38),
-        ("ROT010", "ownership.yaml", 37),
-        ("ESC001", "ownership.yaml", 31),
-        ("ESC002", "ownership.yaml", 26),
-        ("WVR001", "ownership.yaml", 80),
-        ("WVR002", "ownership.yaml", 81),
+        ("CFG005", "ownership.yaml", 55),
+        ("CFG005", "ownership.yaml", 59),
+        ("SVC001", "ownership.yaml", 112),
+        ("SVC002", "ownership.yaml", 40),
+        ("SVC002", "ownership.yaml", 112),
+        ("SVC003", "ownership.yaml", 92),
+        ("SVC004", "ownership.yaml", 98),
+        ("SVC004", "ownership.yaml", 102),
+        ("SVC004", "ownership.yaml", 105),
+        ("SVC004", "ownership.yaml", 108),
+        ("SVC005", "ownership.yaml", 92),
+        ("SVC006", "ownership.yaml", 120),
+        ("SVC007", "ownership.yaml", 95),
+        ("ROT001", "ownership.yaml", 58),
+        ("ROT002", "ownership.yaml", 49),
+        ("ROT003", "ownership.yaml", 69),   # ken's override makes a third week
+        ("ROT004", "ownership.yaml", 66),   # search-eu hands over at Sunday midnight
+        ("ROT005", "ownership.yaml", 89),   # search-next starts in January
+        ("ROT006", "ownership.yaml", 49),   # 2-week shifts over Christmas
+        ("ROT007", "ownership.yaml", 45),   # Christmas on payments-eu, no volunteer
+        ("ROT008", "ownership.yaml", 7),    # alice in two full-day rotations of four
+        ("ROT009", "ownership.yaml", 15),   # mia's leave entry
+        ("ROT009", "ownership.yaml", 48),   # dave is exempt
+        ("ROT010", "ownership.yaml", 48),
+        ("ROT011", "ownership.yaml", 34),   # search's primary and secondary in the same order
+        ("ROT012", "ownership/extra.yaml", 18),  # support-wide: ten people
+        ("ROT013", "ownership.yaml", 81),   # olga (Los Angeles) on the Tokyo leg
+        ("ESC001", "ownership.yaml", 42),
+        ("ESC002", "ownership.yaml", 31),
+        ("WVR001", "ownership.yaml", 123),
+        ("WVR002", "ownership.yaml", 124),
     }
     assert expected <= found, sorted(expected - found)
 
 
-def test_broken_covers_every_rule_that_needs_no_schedule() -> None:
+def test_broken_covers_every_rule() -> None:
     done = run_example("broken", "--format", "json")
     rules = {d["rule"] for d in json.loads(done.stdout)["diagnostics"]}
     from checker.rules import CATALOGUE

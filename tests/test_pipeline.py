@@ -18,16 +18,16 @@ def rules_of(repo, policy: str) -> dict[str, str]:  # type: ignore[no-untyped-de
 
 
 def test_defaults(repo) -> None:  # type: ignore[no-untyped-def]
-    assert rules_of(repo, "") == {"SVC001": "error", "SVC003": "error", "SVC005": "error"}
+    assert rules_of(repo, "") == {"SVC001": "error", "SVC002": "error", "SVC003": "error", "SVC005": "error"}
 
 
 def test_rule_severity_override_and_off(repo) -> None:  # type: ignore[no-untyped-def]
     found = rules_of(repo, "policy: {rules: {SVC001: warning, SVC003: off}}")
-    assert found == {"SVC001": "warning", "SVC005": "error"}
+    assert found == {"SVC001": "warning", "SVC002": "error", "SVC005": "error"}
 
 
 def test_policy_switches(repo) -> None:  # type: ignore[no-untyped-def]
-    found = rules_of(repo, "policy: {service: {require_runbook: false, require_secondary: false}}")
+    found = rules_of(repo, "policy: {service: {require_runbook: false, require_secondary: false}, rules: {SVC002: off}}")
     assert found == {"SVC001": "error"}
 
 

@@ -500,8 +500,8 @@ def long_gap(ctx: Context) -> Iterator[Finding]:
         return
     for name, schedule in ctx.schedule.rotations.items():
         rotation = schedule.rotation
-        if rotation.start is None or rotation.start > window_start:
-            continue  # a rotation still starting up has no history to judge
+        if rotation.start is None or rotation.shift is None or rotation.start > window_start:
+            continue  # an invalid rotation (CFG005), or one still starting up, has no history to judge
         by_person = _by_person(schedule.slots)
         for person, loc in zip(rotation.members, rotation.member_locs):
             if person not in ctx.model.people or ctx.model.people[person].exempt:
