@@ -547,12 +547,25 @@ def outside_local_hours(ctx: Context) -> Iterator[Finding]:
             if person not in ctx.model.people:
                 continue
             tz = ctx.model.people[person].tz
-            spans = [(max(s.start, ctx.now), s.end) for s in slots]
-            awake = daily_windows(local_hours, tz, spans[0][0], spans[-1][1])
-            outside = subtract(spans, awake)
+            outside = next((o for s in slots for o in _outside_hours(max(s.start, ctx.now), s.end, tz, local_hours)),
+                           None)
             if outside:
-                start, end = outside[0]
+                start, end = outside
                 yield Finding(_subject(name), _member_loc(ctx, name, person, slots[0]),
                               f"{person} is on call on leg '{name}' from {format_local(start, tz)} to "
                               f"{format_local(end, tz)} their time ({_zone_name(tz)}), outside their waking hours; "
                               "staff the leg from its own time zone or change its `hours`")
+
+
+def _outside_hours(start: datetime, end: datetime, tz: tzinfo,
+                   hours: tuple[int, int]) -> list[tuple[datetime, datetime]]:
+    """The parts of [start, end) outside a person's daily hours in their zone."""
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    open_minute, close_minute = hours
+    first = local_start.hour * 60 + local_start.minute
+    last = local_end.hour * 60 + local_end.minute
+    same_day = local_start.date() == local_end.date() or (last == 0 and close_minute == 24 * 60
+                                                          and end - start <= timedelta(days=1))
+    if open_minute < close_minute and same_day and first >= open_minute and (last or 24 * 60) <= close_minute:
+        return []  # the common case, answered without building windows
+    return subtract([(start, end)], daily_windows(hours, tz, start, end))
