@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -12,9 +13,8 @@ class Severity(str, enum.Enum):
     OFF = "off"
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a file; line and column are 1-based."""
+class Location(NamedTuple):
+    """A place in a file; line and column are 1-based. A tuple: the loader makes one per YAML node."""
 
     file: str
     line: int = 1

@@ -252,54 +252,59 @@ class _Builder:
         raise _Stop
 
     def feed(self, event: Any) -> None:
-        kind = type(event).__name__
-        loc = _mark_loc(self.path, event.start_mark)
-        if kind == "ScalarEvent":
-            self._check_tag(event, loc)
-            plain = not event.style
-            value = resolve_plain(event.value) if plain else event.value
-            self._count(1, loc)
-            self._remember(event.anchor, value, event.value, 1)
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            mark = event.start_mark
+            loc = Location(self.path, mark.line + 1, mark.column + 1)
+            if event.tag is not None:
+                self._refuse_tag(event, loc)
+            value = resolve_plain(event.value) if not event.style else event.value
+            self.total += 1
+            if self.total > MAX_EXPANDED_NODES:
+                self._too_big(loc)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, event.value, 1)
             self._add(value, event.value, loc)
-        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            self._check_tag(event, loc)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            mark = event.start_mark
+            loc = Location(self.path, mark.line + 1, mark.column + 1)
+            if event.tag is not None:
+                self._refuse_tag(event, loc)
             if len(self.stack) >= MAX_DEPTH:
                 self.fail(loc, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
-            self._count(1, loc)
-            container: YMap | YSeq = YMap(loc) if kind == "MappingStartEvent" else YSeq(loc)
+            self.total += 1
+            if self.total > MAX_EXPANDED_NODES:
+                self._too_big(loc)
+            container: YMap | YSeq = YMap(loc) if kind is yaml.MappingStartEvent else YSeq(loc)
             self.stack.append(_Frame(container, event.anchor, self.total))
-        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
-            size = self.total - frame.start_total + 1
-            self._remember(frame.anchor, frame.container, None, size)
+            if frame.anchor is not None:
+                self.anchors[frame.anchor] = (frame.container, None, self.total - frame.start_total + 1)
             self._add(frame.container, None, frame.container.loc)
-        elif kind == "AliasEvent":
+        elif kind is yaml.AliasEvent:
+            loc = _mark_loc(self.path, event.start_mark)
             if event.anchor not in self.anchors:
                 self.fail(loc, f"alias *{event.anchor} refers to no anchor defined before it")
             value, raw, size = self.anchors[event.anchor]
-            self._count(size, loc)
+            self.total += size
+            if self.total > MAX_EXPANDED_NODES:
+                self._too_big(loc)
             self._add(value, raw, loc)
-        elif kind == "DocumentStartEvent":
+        elif kind is yaml.DocumentStartEvent:
             self.anchors.clear()
             self.total = 0
 
-    def _check_tag(self, event: Any, loc: Location) -> None:
-        if event.tag is not None:
-            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
-            self.fail(loc, f"explicit tag {tag} is not allowed; write plain YAML values")
+    def _refuse_tag(self, event: Any, loc: Location) -> None:
+        tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+        self.fail(loc, f"explicit tag {tag} is not allowed; write plain YAML values")
 
-    def _count(self, n: int, loc: Location) -> None:
-        self.total += n
-        if self.total > MAX_EXPANDED_NODES:
-            self.fail(
-                loc,
-                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes "
-                "(too many aliases); write the values out",
-            )
-
-    def _remember(self, anchor: str | None, value: Any, raw: str | None, size: int) -> None:
-        if anchor is not None:
-            self.anchors[anchor] = (value, raw, size)
+    def _too_big(self, loc: Location) -> None:
+        self.fail(
+            loc,
+            f"document expands to more than {MAX_EXPANDED_NODES:,} nodes "
+            "(too many aliases); write the values out",
+        )
 
     def _add(self, value: Any, raw: str | None, loc: Location) -> None:
         if not self.stack:

@@ -12,13 +12,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .diagnostics import Diagnostic, Location, Severity
 from .load import YMap, key_loc, value_loc
 from .timeutil import (
     UTC, WEEKDAYS, parse_date, parse_datetime, parse_duration, parse_month_day, parse_window, zone,
 )
+
+if TYPE_CHECKING:
+    from .alerts import Alert
 
 SECTIONS = ("people", "teams", "rotations", "services")
 LIST_SECTIONS = ("alerts", "discovery", "waivers")
@@ -202,6 +205,8 @@ class Model:
     alert_sources: list[AlertSource] = field(default_factory=list)
     discovery: list[DiscoverySource] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
+    # Read from the repository by the pipeline (alerts.read_alerts), owners resolved.
+    alerts: list[Alert] = field(default_factory=list)
 
     def oncall_for(self, service: Service) -> OnCall | None:
         """The service's own on-call, else its team's."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .alerts import read_alerts
 from .config import load_config
 from .diagnostics import Diagnostic, Severity, sort_diagnostics
 from .discovery import discover
@@ -26,8 +27,9 @@ def run_check(source: Source, config_path: str, now: datetime) -> CheckResult:
     loaded = load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
+    model.alerts, alert_problems = read_alerts(model, source)
     context = Context(model=model, repo=source, now=now, discovered=discovered)
-    staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems]
+    staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
     diagnostics.extend(run_rules(context))
     diagnostics = apply_waivers(diagnostics, model, now)

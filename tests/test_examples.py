@@ -67,6 +67,11 @@ def test_broken_shows_each_rule_at_its_line() -> None:
         ("ESC002", "ownership.yaml", 31),
         ("WVR001", "ownership.yaml", 123),
         ("WVR002", "ownership.yaml", 124),
+        ("ALR001", "monitoring/rules.yaml", 4),
+        ("ALR002", "monitoring/rules.yaml", 11),
+        ("ALR003", "monitoring/rules.yaml", 12),
+        ("ALR004", "monitoring/rules.yaml", 19),
+        ("ALR005", "monitoring/not-rules.yaml", 2),
     }
     assert expected <= found, sorted(expected - found)
 

@@ -1,0 +1,172 @@
+"""ALR rules: every alert has an owner, and a paging alert reaches someone with a runbook."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..alerts import Alert, is_templated
+from ..diagnostics import Severity
+from .services import runbook_problem
+from . import Context, Finding, declare, rule
+
+
+def _owner_hint(alert: Alert) -> str:
+    return "add a label " + " or ".join(f"`{label}`" for label in alert.owner_labels)
+
+
+@rule("ALR001", "alert-without-owner")
+def alert_without_owner(ctx: Context) -> Iterator[Finding]:
+    """An alert has none of its source's `owner_labels` (by default `team` or `service`),
+    or only templated ones.
+
+    Why: an alert nobody owns pages nobody, or the wrong people. A templated
+    value such as `{{ $labels.team }}` is filled in when the alert fires, so
+    it names no owner that can be checked now.
+
+    Fails:
+        - alert: HighErrorRate
+          expr: rate(http_errors_total[5m]) > 1
+          labels: {severity: critical}
+    Fixed:
+        - alert: HighErrorRate
+          expr: rate(http_errors_total[5m]) > 1
+          labels: {severity: critical, service: checkout-api}
+    """
+    for alert in ctx.model.alerts:
+        if alert.owner_label is not None:
+            continue
+        templated = [label for label in alert.owner_labels if is_templated(alert.labels.get(label, ""))]
+        if templated:
+            label = templated[0]
+            yield Finding(alert.subject, alert.label_locs[label],
+                          f"alert {alert.name}'s `{label}` label is templated ({alert.labels[label]}), which names "
+                          "no owner until it fires; set a literal team or service")
+        else:
+            yield Finding(alert.subject, alert.loc,
+                          f"alert {alert.name} has no owner; {_owner_hint(alert)} naming a team or service")
+
+
+@rule("ALR002", "alert-owner-unknown")
+def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
+    """An alert's owner label names no declared team or service.
+
+    Why: a typo in `team: paymnts` routes the page to nobody; the owner must
+    be a team or service of this config.
+
+    Fails:
+        labels: {severity: critical, team: paymnts}
+    Fixed:
+        labels: {severity: critical, team: payments}
+    """
+    import difflib
+
+    names = list(ctx.model.teams) + list(ctx.model.services)
+    for alert in ctx.model.alerts:
+        if alert.owner_label is None or alert.team is not None or alert.service is not None:
+            continue
+        value = alert.labels[alert.owner_label]
+        close = difflib.get_close_matches(value, names, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "declare it, or name a declared team or service"
+        yield Finding(alert.subject, alert.label_locs[alert.owner_label],
+                      f"alert {alert.name}'s `{alert.owner_label}: {value}` names no declared team or service; {hint}")
+
+
+@rule("ALR003", "paging-alert-without-runbook")
+def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
+    """A paging alert (`labels.severity` in `policy.alerts.paging_severities`) has no
+    `runbook_url` annotation, or it is not an https URL or an existing repo path.
+
+    Why: a page without a runbook wakes someone who cannot act. The same
+    rules as service runbooks apply to repo paths (regular files inside the
+    repository, no symlinks).
+
+    Fails:
+        - alert: LedgerDown
+          labels: {severity: critical, service: payments-ledger}
+    Fixed:
+        - alert: LedgerDown
+          labels: {severity: critical, service: payments-ledger}
+          annotations: {runbook_url: docs/runbooks/payments-ledger.md}
+    """
+    severities = ctx.model.policy.paging_severities
+    for alert in ctx.model.alerts:
+        if not alert.is_paging(severities):
+            continue
+        url = alert.annotations.get("runbook_url")
+        if not url:
+            yield Finding(alert.subject, alert.loc,
+                          f"paging alert {alert.name} has no runbook_url annotation; add `runbook_url:` with an "
+                          "https URL or a repo path")
+            continue
+        problem = runbook_problem(ctx.repo, url)
+        if problem:
+            note = " (it is templated, so only its literal form is checked)" if is_templated(url) else ""
+            yield Finding(alert.subject, alert.annotation_locs["runbook_url"],
+                          f"runbook_url '{url}' of paging alert {alert.name} {problem}{note}")
+
+
+@rule("ALR004", "paging-alert-without-oncall")
+def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
+    """A paging alert's owner (its service, or its team) has no on-call rotation
+    covering anything in the horizon (t).
+
+    Why: a page must reach a person. An alert owned by a team without
+    on-call, or whose rotations have nobody scheduled, pages into the void.
+
+    Fails:
+        teams:
+          data: {members: [pat, quinn]}          # no oncall:
+        # monitoring/data.yaml: labels: {severity: critical, team: data}
+    Fixed:
+        teams:
+          data: {members: [pat, quinn], oncall: {primary: data-us, secondary: sre-primary}}
+    """
+    severities = ctx.model.policy.paging_severities
+    covered: dict[str, bool] = {}
+    for alert in ctx.model.alerts:
+        if not alert.is_paging(severities) or alert.team is None and alert.service is None:
+            continue
+        if alert.service is not None:
+            oncall = ctx.model.oncall_for(ctx.model.services[alert.service])
+            owner = f"service '{alert.service}'"
+        else:
+            team = ctx.model.teams.get(alert.team or "")
+            oncall = team.oncall if team else None
+            owner = f"team '{alert.team}'"
+        primaries = [name for name in (oncall.primary if oncall else []) if name in ctx.model.rotations]
+        if not primaries:
+            yield Finding(alert.subject, alert.label_locs.get(alert.owner_label or "", alert.loc),
+                          f"paging alert {alert.name} belongs to {owner}, which has no on-call rotation; give it "
+                          "`oncall: {primary: <rotation>}`")
+            continue
+        key = ",".join(primaries)
+        if key not in covered:
+            covered[key] = any(slot.end > ctx.now and slot.person in ctx.model.people
+                               for name in primaries for slot in ctx.schedule.rotations[name].slots)
+        if not covered[key]:
+            yield Finding(alert.subject, alert.label_locs.get(alert.owner_label or "", alert.loc),
+                          f"paging alert {alert.name} belongs to {owner}, whose rotations ({', '.join(primaries)}) "
+                          "have nobody on call in the horizon; fix their start or members")
+
+
+declare("ALR005", "alert-file-invalid", Severity.ERROR, """
+    An alert rule file cannot be read as Prometheus rules: invalid YAML, no
+    `groups:` (or PrometheusRule `spec.groups`), or a group or rule of the
+    wrong shape.
+
+    Why: a rule file the checker cannot read is also one whose alerts nobody
+    has checked for owners; Prometheus would likely refuse it too.
+
+    Fails:
+        groups:
+          - name: payments
+            rules:
+              - expr: up == 0         # neither alert: nor record:
+    Fixed:
+        groups:
+          - name: payments
+            rules:
+              - alert: CheckoutDown
+                expr: up{job="checkout"} == 0
+                labels: {severity: critical, service: checkout-api}
+""")
