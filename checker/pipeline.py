@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Callable
 
 from .alerts import read_alerts
 from .config import load_config
@@ -22,13 +23,18 @@ class CheckResult:
     discovered: list[DiscoveredService] = field(default_factory=list)
 
 
-def run_check(source: Source, config_path: str, now: datetime) -> CheckResult:
+# Gathers facts from outside the repository before the rules run (e.g. --online GitHub look-ups).
+Prepare = Callable[[Model], dict[str, Any]]
+
+
+def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare | None = None) -> CheckResult:
     """Every rule on one version of the repository. Raises ConfigMissing when there is no config."""
     loaded = load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
     model.alerts, alert_problems = read_alerts(model, source)
-    context = Context(model=model, repo=source, now=now, discovered=discovered)
+    context = Context(model=model, repo=source, now=now, discovered=discovered,
+                      extras=prepare(model) if prepare else {})
     staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
     diagnostics.extend(run_rules(context))

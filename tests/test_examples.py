@@ -81,4 +81,5 @@ def test_broken_covers_every_rule() -> None:
     rules = {d["rule"] for d in json.loads(done.stdout)["diagnostics"]}
     from checker.rules import CATALOGUE
 
-    assert set(CATALOGUE) <= rules, sorted(set(CATALOGUE) - rules)
+    offline = set(CATALOGUE) - {"GH001", "GH002"}  # these need --online and GitHub
+    assert offline <= rules, sorted(offline - rules)

@@ -110,7 +110,7 @@ def run_rules(context: Context) -> Iterator[Diagnostic]:
 
 def _load_rule_modules() -> None:
     # Importing registers; the order here is the order of `ownership rules`.
-    from . import config, services, rotations, escalation, alerts, waivers  # noqa: F401
+    from . import config, services, rotations, escalation, alerts, github, waivers  # noqa: F401
 
 
 _load_rule_modules()

@@ -1,0 +1,52 @@
+"""Diff mode (--base): the same pipeline on the merge base and on the working tree.
+
+A diagnostic is *new* when its (rule, subject) pair is absent at the base, or
+when its subject is a service that did not exist at the base (declared or
+discovered). Whole-repo results are compared, never changed lines: deleting a
+team breaks services elsewhere in the file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from .config import ConfigMissing
+from .pipeline import CheckResult, Prepare, run_check
+from .sources.worktree import WorktreeSource
+
+
+@dataclass
+class DiffResult:
+    head: CheckResult
+    base: CheckResult | None  # None: no config at the base, so everything is new
+    base_sha: str
+
+
+def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
+                   prepare: Prepare | None = None) -> DiffResult:
+    """Raises gitdiff.GitError for refs and history problems, ConfigMissing when HEAD has no config."""
+    from .gitdiff import GitCommitSource, merge_base, open_repo
+
+    repo = open_repo(root)
+    sha = merge_base(repo, base_ref)
+    head = run_check(WorktreeSource(root), config_path, now, prepare)
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
+    try:
+        base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
+                                             config_path, now, prepare)
+    except ConfigMissing:
+        base = None
+    head.diagnostics = mark_new(head, base)
+    return DiffResult(head, base, sha)
+
+
+def mark_new(head: CheckResult, base: CheckResult | None) -> list:  # type: ignore[type-arg]
+    if base is None:
+        return [d.with_(new=True) for d in head.diagnostics]
+    old_keys = {d.key for d in base.diagnostics}
+    existed = {f"service/{name}" for name in base.model.services}
+    existed |= {f"service/{found.name}" for found in base.discovered}
+    return [d.with_(new=d.key not in old_keys or (d.subject.startswith("service/") and d.subject not in existed))
+            for d in head.diagnostics]

@@ -1,0 +1,158 @@
+"""Git, through GitPython, for diff mode: safe refs, the merge base, files at a commit.
+
+Imported only with --base (or in GitHub Actions), so a plain check never pays
+for GitPython. No value from the user reaches git as an option: refs are
+validated first, then passed after `--end-of-options`, and everything after
+that is a 40-hex SHA.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .sources import EntryKind, Source, SourceError, normalize_repo_path
+
+SHA = re.compile(r"[0-9a-f]{40}\Z")
+_REF_AND_SUFFIX = re.compile(r"(.*?)((?:[~^][0-9]*)*)", re.S)  # a ref name, then ~N / ^N
+_BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+class GitError(Exception):
+    """A git problem the user can fix; the message says how (exit 2)."""
+
+
+def ref_problem(ref: str) -> str | None:
+    """Why a --base value is refused before git sees it, or None (git check-ref-format's rules, plus ~N/^N)."""
+    if not ref:
+        return "is empty"
+    if ref.startswith("-"):
+        return "starts with '-', which git would read as an option"
+    name = _REF_AND_SUFFIX.fullmatch(ref).group(1)  # type: ignore[union-attr]  (always matches)
+    if not name:
+        return "has no ref name"
+    if (_BAD_REF_CHARS.search(name) or ".." in name or "@{" in name or "//" in name or name == "@"
+            or name.endswith((".", "/", ".lock")) or name.startswith("/")
+            or any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))):
+        return "is not a valid git ref name"
+    return None
+
+
+def open_repo(path: str) -> Any:
+    """The git repository holding path (path may be a folder inside it)."""
+    import git
+
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except git.InvalidGitRepositoryError:
+        raise GitError(f"{path} is not a git repository; --base needs one") from None
+    except git.NoSuchPathError:
+        raise GitError(f"{path} does not exist") from None
+    except git.GitCommandNotFound:
+        raise GitError("git is not installed; --base needs it") from None
+
+
+def _git(repo: Any, *args: str) -> str:
+    import git
+
+    try:
+        return str(repo.git.execute(["git", *args], with_extended_output=False))
+    except git.GitCommandError as exc:
+        raise GitError(" ".join(str(exc.stderr).split()) or str(exc)) from None
+    except git.GitCommandNotFound:
+        raise GitError("git is not installed; --base needs it") from None
+
+
+def is_shallow(repo: Any) -> bool:
+    return _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+def resolve_commit(repo: Any, ref: str) -> str:
+    problem = ref_problem(ref)
+    if problem:
+        raise GitError(f"--base {ref!r} {problem}")
+    try:
+        sha = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
+    except GitError:
+        sha = ""
+    if not SHA.match(sha):
+        if SHA.match(ref) and is_shallow(repo):
+            raise GitError(f"base commit {ref} is not in this shallow clone; check out with `fetch-depth: 0` "
+                           "(actions/checkout) so the pull request's base is present")
+        raise GitError(f"unknown git ref {ref!r}; fetch it first (e.g. `git fetch origin {ref}`)")
+    return sha
+
+
+def merge_base(repo: Any, base_ref: str) -> str:
+    """The merge base of base_ref and HEAD, as a SHA; GitError names the fix when history is missing."""
+    base = resolve_commit(repo, base_ref)
+    head = resolve_commit(repo, "HEAD")
+    try:
+        found = _git(repo, "merge-base", "--end-of-options", base, head).strip()
+    except GitError:
+        found = ""
+    if not SHA.match(found):
+        if is_shallow(repo):
+            raise GitError(f"the merge base of {base_ref!r} and HEAD is not in this shallow clone; check out "
+                           "with `fetch-depth: 0` (actions/checkout)")
+        raise GitError(f"{base_ref!r} and HEAD have no common history")
+    return found
+
+
+class GitCommitSource(Source):
+    """The repository as it was at one commit, read from git objects; nothing is checked out."""
+
+    def __init__(self, repo: Any, sha: str, prefix: str = "") -> None:
+        """prefix: the checked folder's path inside the repository ("" for its root)."""
+        if not SHA.match(sha):
+            raise ValueError(sha)
+        self.repo, self.sha = repo, sha
+        prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self._blobs: dict[str, str] = {}
+        self._special: dict[str, EntryKind] = {}
+        self._directories: set[str] = set()
+        listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", sha)
+        for entry in listing.split("\0"):
+            if not entry:
+                continue
+            meta, _, full_path = entry.partition("\t")
+            if not full_path.startswith(prefix):
+                continue
+            path = full_path[len(prefix):]
+            mode, _, object_sha = meta.split(" ")
+            if mode in ("100644", "100755"):
+                self._blobs[path] = object_sha
+            elif mode == "120000":
+                self._special[path] = EntryKind.SYMLINK
+            elif mode == "160000":
+                self._special[path] = EntryKind.SUBMODULE
+            parent = path.rpartition("/")[0]
+            while parent and parent not in self._directories:
+                self._directories.add(parent)
+                parent = parent.rpartition("/")[0]
+        self._files = sorted(self._blobs)
+
+    def files(self) -> list[str]:
+        return self._files
+
+    def kind(self, path: str) -> EntryKind:
+        normal = normalize_repo_path(path)
+        if normal is None:
+            return EntryKind.MISSING
+        parts = normal.split("/")
+        for index in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:index])
+            if prefix in self._special:
+                return self._special[prefix]
+        if normal in self._blobs:
+            return EntryKind.FILE
+        if normal in self._directories:
+            return EntryKind.DIRECTORY
+        return EntryKind.MISSING
+
+    def read(self, path: str, limit: int | None = None) -> bytes:
+        kind = self.kind(path)
+        if kind is not EntryKind.FILE:
+            raise SourceError(f"{path} is not a regular file at {self.sha[:12]} ({kind.value})")
+        stream = self.repo.odb.stream(bytes.fromhex(self._blobs[normalize_repo_path(path) or ""]))
+        return bytes(stream.read() if limit is None else stream.read(limit + 1))
