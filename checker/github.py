@@ -74,8 +74,11 @@ class GitHub:
 
         self.token = token
         self._known: dict[str, bool] = {}  # login or org/slug -> exists; asked once per run
-        self.client = Github(auth=Auth.Token(token) if token else None, base_url=api_url, timeout=15, retry=None,
-                             seconds_between_requests=None, seconds_between_writes=None)
+        self._organizations: dict[str, Any] = {}
+        options: dict[str, Any] = dict(auth=Auth.Token(token) if token else None, base_url=api_url, timeout=15,
+                                       retry=None, seconds_between_requests=None, seconds_between_writes=None)
+        self.client = Github(**options)  # look-ups: each call asks GitHub at once
+        self.lazy = Github(**options, lazy=True)  # repository objects built from known names, no extra request
 
     def explain(self, what: str, exc: BaseException) -> str:
         """One line: what could not be done, and why, with the token scrubbed."""
@@ -100,7 +103,7 @@ class GitHub:
         from .reporters.markdown import render_comment
 
         try:
-            issue = self.client.get_repo(repository, lazy=True).get_issue(number)
+            issue = self.lazy.get_repo(repository).get_issue(number)
             earlier = next((c for c in issue.get_comments() if COMMENT_MARKER in (c.body or "")), None)
             if outcome.blocking_count == 0 and earlier is None:
                 return "nothing blocking: no pull-request comment needed"
@@ -121,7 +124,7 @@ class GitHub:
         summary = (f"{outcome.blocking_count} blocking, {outcome.errors} error(s), {outcome.warnings} "
                    "warning(s)")
         try:
-            repo = self.client.get_repo(repository, lazy=True)
+            repo = self.lazy.get_repo(repository)
             batches = [annotations[i:i + ANNOTATIONS_PER_REQUEST]
                        for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)] or [[]]
             output = {"title": f"ownership check: {summary}", "summary": summary, "annotations": batches[0]}
@@ -154,7 +157,9 @@ class GitHub:
                 if team not in self._known:
                     org, _, slug = team.partition("/")
                     try:
-                        self.client.get_organization(org).get_team_by_slug(slug)
+                        if org not in self._organizations:
+                            self._organizations[org] = self.client.get_organization(org)
+                        self._organizations[org].get_team_by_slug(slug)
                         self._known[team] = True
                     except UnknownObjectException:
                         self._known[team] = False
