@@ -83,14 +83,22 @@ def cli() -> None:
 @click.option("--online", is_flag=True, help="Also check GitHub logins and teams exist (GH001, GH002).")
 @click.option("--check-run", "check_run", is_flag=True,
               help="In GitHub Actions, also report as a check run with annotations (needs `checks: write`).")
+@click.argument("changed", nargs=-1, metavar="[FILE]...")
 def check(config: str | None, repo: str | None, base: str | None, now: str | None, fmt: str | None,
-          output: str | None, strict: bool, online: bool, check_run: bool) -> None:
-    """Run every rule; exit 1 when something blocks."""
+          output: str | None, strict: bool, online: bool, check_run: bool, changed: tuple[str, ...]) -> None:
+    """Run every rule on the whole repository; exit 1 when something blocks.
+
+    With FILE arguments (as pre-commit passes the staged files), the check runs
+    only when one of them can change its result: the config or an included
+    file, an alert file, a discovered service's files, a runbook.
+    """
     from .config import ConfigMissing
     from .reporters import Outcome, get_reporter
 
     instant = parse_instant(now, "--now")
     root, config_path = resolve_paths(repo, config)
+    if changed and not any_file_matters(root, config_path, changed):
+        sys.exit(EXIT_OK)
     actions = github_context()
     base = base or (actions.base_sha if actions else None)
     fmt = fmt or ("github" if actions else "text")
@@ -129,6 +137,20 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     for note in notes:
         click.echo(note, err=True)
     sys.exit(EXIT_BLOCKING if outcome.blocking_count else EXIT_OK)
+
+
+def any_file_matters(root: Path, config_path: str, changed: tuple[str, ...]) -> bool:
+    from .config import ConfigMissing, load_config, paths_that_matter
+    from .sources.worktree import WorktreeSource
+
+    relative = [os.path.relpath(os.path.abspath(f), root).replace(os.sep, "/") for f in changed]
+    if config_path in relative:
+        return True
+    try:
+        model = load_config(WorktreeSource(str(root)), config_path).model
+    except ConfigMissing:
+        return False  # no config in this repository (yet): nothing to hold the change to
+    return bool(paths_that_matter(model, relative))
 
 
 def github_context() -> Any:
