@@ -224,8 +224,29 @@ class Model:
                 out.append(name)
         return out
 
+    def oncall_shares(self) -> dict[str, list[tuple[str, float]]]:
+        """Each person's long-run share of time on call, per rotation (SPEC ROT008): the rotation's
+        daily window share divided by its schedulable members (a person listed twice counts twice)."""
+        shares: dict[str, list[tuple[str, float]]] = {}
+        for rotation in self.rotations.values():
+            schedulable = self.schedulable_members(rotation)
+            if not schedulable:
+                continue
+            share = window_share(rotation) / len(schedulable)
+            for person in dict.fromkeys(schedulable):
+                shares.setdefault(person, []).append((rotation.name, share * schedulable.count(person)))
+        return shares
+
     def production_services_of(self, team: str) -> list[Service]:
         return [s for s in self.services.values() if s.team == team and s.is_production]
+
+
+def window_share(rotation: Rotation) -> float:
+    """The fraction of each day a rotation covers."""
+    if rotation.hours is None:
+        return 1.0
+    start, end = rotation.hours
+    return ((end - start) % (24 * 60) or 24 * 60) / (24 * 60)
 
 
 # ---------------------------------------------------------------- building

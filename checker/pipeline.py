@@ -21,6 +21,7 @@ class CheckResult:
     model: Model
     diagnostics: list[Diagnostic]
     discovered: list[DiscoveredService] = field(default_factory=list)
+    context: Context | None = None  # what the rules read, e.g. the simulated schedule, for the report
 
 
 # Gathers facts from outside the repository before the rules run (e.g. --online GitHub look-ups).
@@ -39,7 +40,7 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
     diagnostics.extend(run_rules(context))
     diagnostics = apply_waivers(diagnostics, model, now)
-    return CheckResult(model, sort_diagnostics(diagnostics), discovered)
+    return CheckResult(model, sort_diagnostics(diagnostics), discovered, context)
 
 
 def _as_configured(diagnostic: Diagnostic, model: Model) -> Diagnostic:

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Iterator
 
 from ..diagnostics import Location, Severity
-from ..model import Rotation
 from ..protected import protected_reason
 from ..schedule import Run, Slot, daily_windows, format_local, holiday_windows, runs, subtract
 from ..timeutil import UTC, WEEKDAYS, format_duration
@@ -338,13 +337,6 @@ def protected_day_oncall(ctx: Context) -> Iterator[Finding]:
                                   f"override marked `volunteer: true`")
 
 
-def window_share(rotation: Rotation) -> float:
-    if rotation.hours is None:
-        return 1.0
-    start, end = rotation.hours
-    return ((end - start) % (24 * 60) or 24 * 60) / (24 * 60)
-
-
 @rule("ROT008", "oncall-load-too-high")
 def oncall_load_too_high(ctx: Context) -> Iterator[Finding]:
     """A person's long-run on-call share exceeds `policy.rotation.max_oncall_fraction`:
@@ -363,14 +355,7 @@ def oncall_load_too_high(ctx: Context) -> Iterator[Finding]:
           payments-us: {members: [heidi, erin, frank, grace]}
     """
     limit = ctx.model.policy.rotation.max_oncall_fraction
-    shares: dict[str, list[tuple[str, float]]] = {}
-    for rotation in ctx.model.rotations.values():
-        schedulable = ctx.model.schedulable_members(rotation)
-        if not schedulable:
-            continue
-        share = window_share(rotation) / len(schedulable)
-        for person in set(schedulable):
-            shares.setdefault(person, []).append((rotation.name, share * schedulable.count(person)))
+    shares = ctx.model.oncall_shares()
     for person, parts in shares.items():
         total = sum(share for _, share in parts)
         if total > limit + 1e-9:

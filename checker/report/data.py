@@ -1,0 +1,224 @@
+"""The ownership report as data: one dict, rendered as Markdown or HTML, or printed as JSON.
+
+Everything here is computed from the check's result (model, schedule,
+diagnostics); the renderers only lay it out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..alerts import alert_counts
+from ..diagnostics import Diagnostic, Severity
+from ..model import Model
+from ..pipeline import CheckResult
+from ..protected import protected_reason
+from ..schedule import Schedule, Slot, holiday_windows, runs, simulate
+from ..timeutil import UTC, format_duration
+from ..who import on_call, turn_bounds
+
+REPORT_VERSION = 1
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, Any]:
+    model = result.model
+    horizon_end = now + model.policy.horizon
+    calendar_end = now + timedelta(weeks=weeks)
+    schedule = simulate(model, now, horizon=max(model.policy.horizon, timedelta(weeks=weeks)))
+    counts = alert_counts(model.alerts, model)
+    by_subject: dict[str, list[Diagnostic]] = {}
+    for diagnostic in result.diagnostics:
+        by_subject.setdefault(diagnostic.subject, []).append(diagnostic)
+    return {
+        "version": REPORT_VERSION,
+        "generated_at": _iso(now),
+        "horizon": {"start": _iso(now), "end": _iso(horizon_end), "weeks": model.policy.horizon.days // 7},
+        "calendar_weeks": weeks,
+        "summary": _summary(result),
+        "attention": _attention(result),
+        "services": [_service(model, name, now, schedule, counts, by_subject, result) for name in sorted(model.services)],
+        "teams": [_team(model, name, result) for name in sorted(model.teams)],
+        "calendar": _calendar(model, schedule, now, calendar_end),
+        "load": _load(model, schedule, now, horizon_end),
+        "limits": _limits(model),
+    }
+
+
+def _summary(result: CheckResult) -> dict[str, int]:
+    production = [s for s in result.model.services.values() if s.is_production]
+    return {
+        "services": len(result.model.services),
+        "production_services": len(production),
+        "teams": len(result.model.teams),
+        "rotations": len(result.model.rotations),
+        "people": len(result.model.people),
+        "alerts": len(result.model.alerts),
+        "errors": sum(1 for d in result.diagnostics if d.severity is Severity.ERROR),
+        "warnings": sum(1 for d in result.diagnostics if d.severity is Severity.WARNING),
+    }
+
+
+def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+    return {"rule": d.rule, "name": d.name, "severity": d.severity.value, "subject": d.subject,
+            "message": d.message, "file": d.location.file, "line": d.location.line, "column": d.location.column}
+
+
+def _attention(result: CheckResult) -> dict[str, list[dict[str, Any]]]:
+    """What needs an owner first: services the repo has but the config lacks, alerts nobody owns."""
+    return {
+        "undeclared_services": [{"name": d.subject.removeprefix("service/"), "message": d.message,
+                                 "file": d.location.file, "line": d.location.line}
+                                for d in result.diagnostics if d.rule == "SVC006"],
+        "unowned_alerts": [{"alert": d.subject.removeprefix("alert/"), "rule": d.rule, "message": d.message,
+                            "file": d.location.file, "line": d.location.line}
+                           for d in result.diagnostics if d.rule in ("ALR001", "ALR002")],
+    }
+
+
+def _person_ref(model: Model, person: str) -> dict[str, Any]:
+    found = model.people.get(person)
+    return {"person": person, "name": found.display_name if found else None,
+            "github": found.github if found else None}
+
+
+def _service(model: Model, name: str, now: datetime, schedule: Schedule, counts: dict[Any, Any],
+             by_subject: dict[str, list[Diagnostic]], result: CheckResult) -> dict[str, Any]:
+    service = model.services[name]
+    oncall = model.oncall_for(service)
+    present = on_call(model, service, now, schedule)
+    count = counts.get((service.team, name))
+    diagnostics = list(by_subject.get(f"service/{name}", []))
+    diagnostics += [d for a in model.alerts if a.service == name for d in by_subject.get(a.subject, [])]
+    runbook = service.runbook
+    return {
+        "name": name,
+        "team": service.team,
+        "lifecycle": service.lifecycle,
+        "coverage": service.coverage,
+        "description": service.description,
+        "primary_rotations": oncall.primary if oncall else [],
+        "secondary_rotations": oncall.secondary if oncall else [],
+        "oncall_now": [{**_person_ref(model, p.person), "role": p.role, "rotation": p.rotation,
+                        "until": _iso(p.until), "override": p.override} for p in present],
+        "runbook": runbook,
+        "runbook_is_url": bool(runbook and runbook.lower().startswith("https://")),
+        "alerts": {"paging": count.paging if count else 0, "other": count.other if count else 0},
+        "diagnostics": [_diagnostic(d) for d in diagnostics],
+    }
+
+
+def _escalation_text(level: Any) -> str:
+    return f"{level.kind}: {level.target}"
+
+
+def _team(model: Model, name: str, result: CheckResult) -> dict[str, Any]:
+    team = model.teams[name]
+    services = {f"service/{s.name}" for s in model.services.values() if s.team == name}
+    rotations = [r.name for r in model.rotations.values() if r.team == name]
+    alerts = {a.subject for a in model.alerts if a.team == name}
+    mine = {f"team/{name}"} | services | {f"rotation/{r}" for r in rotations} | alerts \
+        | {f"person/{m}" for m in team.members}
+    diagnostics = [d for d in result.diagnostics if d.subject in mine]
+    return {
+        "name": name,
+        "github_team": team.github_team,
+        "chat": team.chat,
+        "members": [_person_ref(model, m) for m in team.members],
+        "rotations": rotations,
+        "services": sorted(s.removeprefix("service/") for s in services),
+        "escalation": [_escalation_text(level) for level in team.escalation],
+        "health": {"errors": sum(1 for d in diagnostics if d.severity is Severity.ERROR),
+                   "warnings": sum(1 for d in diagnostics if d.severity is Severity.WARNING),
+                   "rules": sorted({d.rule for d in diagnostics})},
+    }
+
+
+def _calendar(model: Model, schedule: Schedule, start: datetime, end: datetime) -> dict[str, Any]:
+    """Turns per rotation (touching slots of one person merged), and the days that are special."""
+    rotations = []
+    for name in sorted(schedule.rotations):
+        slots = [s for s in schedule.rotations[name].slots if s.end > start and s.start < end]
+        turns: list[dict[str, Any]] = []
+        index_of = {id(s): i for i, s in enumerate(schedule.rotations[name].slots)}
+        seen_until: datetime | None = None
+        for slot in slots:
+            turn_start, turn_end = turn_bounds(schedule.rotations[name].slots, index_of[id(slot)])
+            if seen_until is not None and turn_start < seen_until:
+                continue
+            seen_until = turn_end
+            turns.append({**_person_ref(model, slot.person), "start": _iso(max(turn_start, start)),
+                          "end": _iso(min(turn_end, end)), "override": slot.override is not None,
+                          "holiday_piece": slot.piece >= 0})
+        rotation = model.rotations[name]
+        rotations.append({"rotation": name, "team": rotation.team, "timezone": rotation.timezone,
+                          "hours": _hours(rotation.hours), "turns": turns})
+    days = []
+    policy = model.policy
+    windows = holiday_windows(policy, UTC, start, end)
+    day = start.date()
+    while (midnight := datetime(day.year, day.month, day.day, tzinfo=UTC)) < end:
+        protected = protected_reason(day, None, policy) is not None
+        in_window = any(w0 <= midnight < w1 for w0, w1 in windows)
+        if protected or in_window:
+            days.append({"date": day.isoformat(), "protected": protected, "holiday_window": in_window})
+        day += timedelta(days=1)
+    return {"start": _iso(start), "end": _iso(end), "rotations": rotations, "special_days": days}
+
+
+def _hours(window: tuple[int, int] | None) -> str | None:
+    if window is None:
+        return None
+    return f"{window[0] // 60:02d}:{window[0] % 60:02d}-{window[1] // 60:02d}:{window[1] % 60:02d}"
+
+
+def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> list[dict[str, Any]]:
+    shares = model.oncall_shares()
+    by_person = schedule.by_person()
+    out = []
+    for name in sorted(model.people):
+        person = model.people[name]
+        slots = [s for s in by_person.get(name, []) if s.end > now and s.start < end]
+        hours = sum((min(s.end, end) - max(s.start, now)).total_seconds() for s in slots) / 3600
+        stretches = runs(slots)
+        longest = max(((r.end - r.start).total_seconds() / 86400 for r in stretches), default=0.0)
+        out.append({
+            **_person_ref(model, name),
+            "timezone": person.timezone,
+            "exempt": person.exempt,
+            "rotations": [r for r, _ in shares.get(name, [])],
+            "oncall_hours": round(hours, 1),
+            "long_run_share": round(sum(share for _, share in shares.get(name, [])), 4),
+            "longest_stretch_days": round(longest, 1),
+            "holidays_worked": _holidays_worked(slots, person, model),
+        })
+    return out
+
+
+def _holidays_worked(slots: list[Slot], person: Any, model: Model) -> list[str]:
+    days: set[date] = set()
+    for slot in slots:
+        day = slot.start.astimezone(person.tz).date()
+        last = (slot.end - timedelta(microseconds=1)).astimezone(person.tz).date()
+        while day <= last:
+            if protected_reason(day, person, model.policy):
+                days.add(day)
+            day += timedelta(days=1)
+    return sorted(d.isoformat() for d in days)
+
+
+def _limits(model: Model) -> dict[str, Any]:
+    rotation = model.policy.rotation
+    return {
+        "max_oncall_fraction": rotation.max_oncall_fraction,
+        "max_consecutive": format_duration(rotation.max_consecutive),
+        "max_consecutive_days": rotation.max_consecutive.total_seconds() / 86400,
+        "max_shift": format_duration(rotation.max_shift),
+        "holiday_max_shift": format_duration(rotation.holiday_max_shift),
+        "min_members": rotation.min_members,
+        "horizon_hours": model.policy.horizon.total_seconds() / 3600,
+    }
