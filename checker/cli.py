@@ -18,7 +18,7 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
-FORMATS = ["text", "json", "github", "sarif", "markdown"]
+FORMATS = ["text", "json", "github", "sarif", "markdown"]  # checker.reporters.FORMATS, without importing it
 
 
 def fail(message: str) -> NoReturn:

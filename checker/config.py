@@ -67,9 +67,8 @@ def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], includ
         if "include" in document:
             diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
                                         "include is read only from the main config; move this list there"))
-        if "version" not in document:
-            document["version"] = 1  # the main file's version covers its includes
-    diagnostics.extend(validate(document, path))
+    # The main file's `version` covers its includes.
+    diagnostics.extend(validate(document, path, version_required=not included))
     return document
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .config import ConfigMissing
+from .load import shared_parses
 from .pipeline import CheckResult, Prepare, run_check
 from .sources.worktree import WorktreeSource
 
@@ -31,13 +32,14 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
 
     repo = open_repo(root)
     sha = merge_base(repo, base_ref)
-    head = run_check(WorktreeSource(root), config_path, now, prepare)
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
-    try:
-        base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
-                                             config_path, now, prepare)
-    except ConfigMissing:
-        base = None
+    with shared_parses():
+        head = run_check(WorktreeSource(root), config_path, now, prepare)
+        try:
+            base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
+                                                 config_path, now, prepare)
+        except ConfigMissing:
+            base = None
     head.diagnostics = mark_new(head, base)
     return DiffResult(head, base, sha)
 

@@ -18,10 +18,12 @@ jsonschema and the model read them as ordinary JSON data.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -46,6 +48,15 @@ class YMap(dict):  # type: ignore[type-arg]
         self.loc = loc
         self.key_locs: dict[str, Location] = {}
         self.value_locs: dict[str, Location] = {}
+
+    def with_value(self, key: str, value: Any) -> YMap:
+        """A copy with one more key (placed at the mapping itself); parsed nodes are shared, never changed."""
+        copy = YMap(self.loc)
+        copy.update(self)
+        copy[key] = value
+        copy.key_locs = {**self.key_locs, key: self.loc}
+        copy.value_locs = {**self.value_locs, key: self.loc}
+        return copy
 
 
 class YSeq(list):  # type: ignore[type-arg]
@@ -167,8 +178,34 @@ def _mark_loc(path: str, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+_shared: dict[tuple[str, bytes], LoadedYaml] | None = None
+
+
+@contextmanager
+def shared_parses() -> Iterator[None]:
+    """Within this block, a file with the same path and content is parsed once. Diff mode reads most
+    files twice (at the base and at HEAD); outside it nothing is kept, so memory stays flat."""
+    global _shared
+    _shared = {}
+    try:
+        yield
+    finally:
+        _shared = None
+
+
 def read_yaml(data: bytes, path: str) -> LoadedYaml:
-    """Every YAML document in a file, or CFG001 (and possibly CFG003) diagnostics."""
+    """Every YAML document in a file, or CFG001 (and possibly CFG003) diagnostics. Callers never
+    modify what it returns (it may be shared, see shared_parses)."""
+    if _shared is None:
+        return _parse(data, path)
+    key = (path, hashlib.blake2b(data, digest_size=16).digest())
+    cached = _shared.get(key)
+    if cached is None:
+        cached = _shared[key] = _parse(data, path)
+    return cached
+
+
+def _parse(data: bytes, path: str) -> LoadedYaml:
     result = LoadedYaml(path)
     text, problem = _decode(data, path)
     if problem is not None:

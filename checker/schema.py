@@ -42,16 +42,105 @@ def _validator() -> Any:
     return Draft7Validator(schema())
 
 
+# ---------------------------------------------------------------- the fast path
+#
+# Pre-commit runs this on every commit, and a valid config is the common case.
+# `conforms` answers "is it valid?" for the keywords schemas/ownership.schema.json
+# uses, in one pass and without importing jsonschema (whose import alone costs
+# ~100 ms); only an invalid config goes to jsonschema for its error messages.
+# tests/test_schema.py checks the two agree.
+
+_TYPES: dict[str, Any] = {
+    "object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool)
+    or isinstance(v, float) and v.is_integer(),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+}
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> Any:
+    import re
+
+    return re.compile(pattern)
+
+
+def _is_type(value: Any, name: str) -> bool:
+    check = _TYPES[name]
+    return check(value) if callable(check) and not isinstance(check, type) else isinstance(value, check)
+
+
+def conforms(value: Any, node: dict[str, Any], root: dict[str, Any] | None = None) -> bool:
+    """True when value is valid against node (a subset of draft-07: the keywords our schema uses)."""
+    root = root if root is not None else node
+    if "$ref" in node:
+        node = root["definitions"][node["$ref"].rsplit("/", 1)[-1]]
+    kind = node.get("type")
+    if kind is not None and not (any(_is_type(value, k) for k in kind) if isinstance(kind, list)
+                                 else _is_type(value, kind)):
+        return False
+    if "const" in node and not (value == node["const"] and type(value) is type(node["const"])):
+        return False
+    if "enum" in node and not any(value == e and type(value) is type(e) for e in node["enum"]):
+        return False
+    if isinstance(value, str):
+        if len(value) < node.get("minLength", 0):
+            return False
+        if "pattern" in node and not _regex(node["pattern"]).search(value):
+            return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in node and value < node["minimum"] or "maximum" in node and value > node["maximum"]:
+            return False
+    if isinstance(value, list):
+        if not node.get("minItems", 0) <= len(value) <= node.get("maxItems", len(value)):
+            return False
+        items = node.get("items")
+        if items is not None and not all(conforms(item, items, root) for item in value):
+            return False
+    if isinstance(value, dict) and not _conforms_object(value, node, root):
+        return False
+    if "allOf" in node and not all(conforms(value, sub, root) for sub in node["allOf"]):
+        return False
+    if "anyOf" in node and not any(conforms(value, sub, root) for sub in node["anyOf"]):
+        return False
+    return True
+
+
+def _conforms_object(value: dict[str, Any], node: dict[str, Any], root: dict[str, Any]) -> bool:
+    if not node.get("minProperties", 0) <= len(value) <= node.get("maxProperties", len(value)):
+        return False
+    if any(key not in value for key in node.get("required", ())):
+        return False
+    names = node.get("propertyNames")
+    if names is not None and not all(conforms(key, names, root) for key in value):
+        return False
+    properties = node.get("properties", {})
+    extra = node.get("additionalProperties", True)
+    for key, item in value.items():
+        if key in properties:
+            if not conforms(item, properties[key], root):
+                return False
+        elif extra is False:
+            return False
+        elif isinstance(extra, dict) and not conforms(item, extra, root):
+            return False
+    return True
+
+
 def known_keys(section_schema: dict[str, Any]) -> list[str]:
     return list(section_schema.get("properties", {}))
 
 
-def validate(document: Any, path: str) -> list[Diagnostic]:
+def validate(document: Any, path: str, version_required: bool = True) -> list[Diagnostic]:
     """One CFG002 per problem, each at the node at fault."""
     default = getattr(document, "loc", Location(path))
     if not isinstance(document, dict):
         what = "empty" if document is None else f"{_type_of(document)}"
         return [_cfg002(f"file/{path}", default, f"the config is {what}; it must be a mapping that starts with `version: 1`")]
+    if not version_required and "version" not in document and isinstance(document, YMap):
+        document = document.with_value("version", 1)  # an included file: the main file's version covers it
+    if conforms(document, schema()):
+        return []  # the common case, answered without importing jsonschema
     diagnostics: list[Diagnostic] = []
     for error in _validator().iter_errors(document):
         diagnostics.extend(_explain(error, document, path, default))

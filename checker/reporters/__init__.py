@@ -1,6 +1,7 @@
 """Reporters for `ownership check`: each turns the outcome into text; none evaluates a rule.
 
-A reporter registers itself by name; the names feed `--format`.
+A reporter is a module here whose class registers itself by name; FORMATS
+feeds `--format`, and a reporter's module is imported only when it is used.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Reporter(ABC):
 
 
 REPORTERS: dict[str, type[Reporter]] = {}
+# --format name -> the module that defines it (json_ so as not to shadow the json module)
+FORMATS = {"text": "text", "json": "json_", "github": "github", "sarif": "sarif", "markdown": "markdown"}
 
 
 def register(cls: type[Reporter]) -> type[Reporter]:
@@ -58,7 +61,8 @@ def register(cls: type[Reporter]) -> type[Reporter]:
 
 
 def get_reporter(name: str, color: bool = False) -> Reporter:
+    if name not in REPORTERS:
+        import importlib
+
+        importlib.import_module(f"{__name__}.{FORMATS[name]}")
     return REPORTERS[name](color=color)
-
-
-from . import text, json_, github, sarif, markdown  # noqa: E402,F401  (registering; order = --format choices)

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Model
+from ..runbooks import runbook_problem
 from ..schedule import Schedule, simulate
 from ..sources import Source
 
@@ -44,6 +45,14 @@ class Context:
     discovered: list[DiscoveredService] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # later stages: alerts
     _schedule: Schedule | None = None
+    _runbooks: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def runbook_problem(self, reference: str) -> str | None:
+        """Why a runbook path or URL cannot be followed (or None), looked at once per run:
+        thousands of alerts share a few hundred runbooks."""
+        if reference not in self._runbooks:
+            self._runbooks[reference] = runbook_problem(self.repo, reference)
+        return self._runbooks[reference]
 
     @property
     def schedule(self) -> Schedule:

@@ -6,7 +6,6 @@ from typing import Iterator
 
 from ..alerts import Alert, is_templated
 from ..diagnostics import Severity
-from .services import runbook_problem
 from . import Context, Finding, declare, rule
 
 
@@ -98,7 +97,7 @@ def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
                           f"paging alert {alert.name} has no runbook_url annotation; add `runbook_url:` with an "
                           "https URL or a repo path")
             continue
-        problem = runbook_problem(ctx.repo, url)
+        problem = ctx.runbook_problem(url)
         if problem:
             note = " (it is templated, so only its literal form is checked)" if is_templated(url) else ""
             yield Finding(alert.subject, alert.annotation_locs["runbook_url"],

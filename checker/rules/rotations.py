@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Iterator
 
 from ..diagnostics import Location, Severity
-from ..protected import protected_reason
+from ..protected import protected_days_between
 from ..schedule import Run, Slot, daily_windows, format_local, holiday_windows, runs, subtract
 from ..timeutil import UTC, WEEKDAYS, format_duration
 from . import Context, Finding, rule
@@ -291,14 +291,6 @@ def _by_person(slots: list[Slot]) -> dict[str, list[Slot]]:
     return out
 
 
-def _local_dates(slot: Slot, tz: tzinfo) -> Iterator[date]:
-    day = slot.start.astimezone(tz).date()
-    last = (slot.end - timedelta(microseconds=1)).astimezone(tz).date()
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
 @rule("ROT007", "protected-day-oncall", Severity.WARNING)
 def protected_day_oncall(ctx: Context) -> Iterator[Finding]:
     """Someone is on call on a protected day (`policy.rotation.protected_days`, or a
@@ -320,16 +312,15 @@ def protected_day_oncall(ctx: Context) -> Iterator[Finding]:
     policy = ctx.model.policy
     for person_name, slots in ctx.schedule.by_person().items():
         person = ctx.model.people.get(person_name)
-        tz = person.tz if person else UTC
+        days = protected_days_between(person, policy, ctx.now, ctx.schedule.end)
+        if not days:
+            continue
         reported: set[date] = set()
         for slot in _upcoming(ctx, slots):
             if slot.override is not None and slot.override.volunteer:
                 continue
-            for day in _local_dates(slot, tz):
-                if day in reported or day < ctx.now.astimezone(tz).date():
-                    continue
-                reason = protected_reason(day, person, policy)
-                if reason:
+            for day, reason, day_start, day_end in days:
+                if day not in reported and slot.start < day_end and day_start < slot.end:
                     reported.add(day)
                     yield Finding(f"person/{person_name}", _slot_location(ctx, slot),
                                   f"{person_name} is on call on {day:%a %Y-%m-%d}, {reason}, on rotation "

@@ -12,6 +12,7 @@ class WorktreeSource(Source):
     def __init__(self, root: str) -> None:
         self.root = os.path.realpath(root)
         self._files: list[str] | None = None
+        self._kinds: dict[str, EntryKind] = {}  # a run looks at the same runbooks many times
 
     def files(self) -> list[str]:
         if self._files is None:
@@ -42,6 +43,11 @@ class WorktreeSource(Source):
         return found
 
     def kind(self, path: str) -> EntryKind:
+        if path not in self._kinds:
+            self._kinds[path] = self._kind(path)
+        return self._kinds[path]
+
+    def _kind(self, path: str) -> EntryKind:
         normal = normalize_repo_path(path)
         if normal is None:
             return EntryKind.MISSING

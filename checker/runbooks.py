@@ -1,0 +1,36 @@
+"""Can a runbook reference be followed? Shared by service runbooks (SVC004) and alert runbook_url (ALR003)."""
+
+from __future__ import annotations
+
+from .sources import EntryKind, Source, SourceError, normalize_repo_path
+
+RUNBOOK_READ_LIMIT = 4096  # enough to tell an empty file from a real one
+
+
+def runbook_problem(repo: Source, runbook: str) -> str | None:
+    """Why a runbook reference cannot be followed, or None. Shared with alert runbook_url checks."""
+    lowered = runbook.lower()
+    if lowered.startswith("https://"):
+        return None if len(runbook) > len("https://") else "is an empty URL"
+    if "://" in runbook or lowered.startswith(("http:", "file:", "mailto:", "javascript:", "data:")):
+        return "is a URL that is not https; link the https page"
+    path = runbook.split("#", 1)[0]
+    normal = normalize_repo_path(path)
+    if normal is None:
+        return "resolves outside the repository or inside .git; give a path inside the repository"
+    kind = repo.kind(normal)
+    if kind is EntryKind.MISSING:
+        return "does not exist in the repository; add the file or fix the path"
+    if kind is EntryKind.SYMLINK:
+        return "is (or goes through) a symlink, which is not followed; commit the file itself"
+    if kind is EntryKind.SUBMODULE:
+        return "is inside a submodule, which is not read; keep runbooks in this repository"
+    if kind is EntryKind.DIRECTORY:
+        return "is a directory; point at the runbook file"
+    try:
+        content = repo.read(normal, RUNBOOK_READ_LIMIT)
+    except SourceError as exc:
+        return f"cannot be read ({exc})"
+    if not content.strip():
+        return "is empty; write the runbook"
+    return None
