@@ -29,11 +29,22 @@ def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, An
     model = result.model
     horizon_end = now + model.policy.horizon
     calendar_end = now + timedelta(weeks=weeks)
-    schedule = simulate(model, now, horizon=max(model.policy.horizon, timedelta(weeks=weeks)))
+    if result.context is not None and timedelta(weeks=weeks) <= model.policy.horizon:
+        schedule = result.context.schedule  # the one the rules ran on
+    else:
+        schedule = simulate(model, now, horizon=max(model.policy.horizon, timedelta(weeks=weeks)))
     counts = alert_counts(model.alerts, model)
     by_subject: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
         by_subject.setdefault(diagnostic.subject, []).append(diagnostic)
+    # Indexes, so the report stays linear in services x alerts.
+    alerts_of_service: dict[str, list[str]] = {}
+    alerts_of_team: dict[str, set[str]] = {}
+    for alert in model.alerts:
+        if alert.service:
+            alerts_of_service.setdefault(alert.service, []).append(alert.subject)
+        if alert.team:
+            alerts_of_team.setdefault(alert.team, set()).add(alert.subject)
     return {
         "version": REPORT_VERSION,
         "generated_at": _iso(now),
@@ -41,8 +52,9 @@ def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, An
         "calendar_weeks": weeks,
         "summary": _summary(result),
         "attention": _attention(result),
-        "services": [_service(model, name, now, schedule, counts, by_subject, result) for name in sorted(model.services)],
-        "teams": [_team(model, name, result) for name in sorted(model.teams)],
+        "services": [_service(model, name, now, schedule, counts, by_subject, alerts_of_service.get(name, []))
+                     for name in sorted(model.services)],
+        "teams": [_team(model, name, by_subject, alerts_of_team.get(name, set())) for name in sorted(model.teams)],
         "calendar": _calendar(model, schedule, now, calendar_end),
         "load": _load(model, schedule, now, horizon_end),
         "limits": _limits(model),
@@ -87,13 +99,13 @@ def _person_ref(model: Model, person: str) -> dict[str, Any]:
 
 
 def _service(model: Model, name: str, now: datetime, schedule: Schedule, counts: dict[Any, Any],
-             by_subject: dict[str, list[Diagnostic]], result: CheckResult) -> dict[str, Any]:
+             by_subject: dict[str, list[Diagnostic]], alert_subjects: list[str]) -> dict[str, Any]:
     service = model.services[name]
     oncall = model.oncall_for(service)
     present = on_call(model, service, now, schedule)
     count = counts.get((service.team, name))
     diagnostics = list(by_subject.get(f"service/{name}", []))
-    diagnostics += [d for a in model.alerts if a.service == name for d in by_subject.get(a.subject, [])]
+    diagnostics += [d for subject in dict.fromkeys(alert_subjects) for d in by_subject.get(subject, [])]
     runbook = service.runbook
     return {
         "name": name,
@@ -116,14 +128,13 @@ def _escalation_text(level: Any) -> str:
     return f"{level.kind}: {level.target}"
 
 
-def _team(model: Model, name: str, result: CheckResult) -> dict[str, Any]:
+def _team(model: Model, name: str, by_subject: dict[str, list[Diagnostic]], alert_subjects: set[str]) -> dict[str, Any]:
     team = model.teams[name]
     services = {f"service/{s.name}" for s in model.services.values() if s.team == name}
     rotations = [r.name for r in model.rotations.values() if r.team == name]
-    alerts = {a.subject for a in model.alerts if a.team == name}
-    mine = {f"team/{name}"} | services | {f"rotation/{r}" for r in rotations} | alerts \
+    mine = {f"team/{name}"} | services | {f"rotation/{r}" for r in rotations} | alert_subjects \
         | {f"person/{m}" for m in team.members}
-    diagnostics = [d for d in result.diagnostics if d.subject in mine]
+    diagnostics = [d for subject in mine for d in by_subject.get(subject, [])]
     return {
         "name": name,
         "github_team": team.github_team,
