@@ -23,8 +23,6 @@ from .timeutil import (
 if TYPE_CHECKING:
     from .alerts import Alert
 
-SECTIONS = ("people", "teams", "rotations", "services")
-LIST_SECTIONS = ("alerts", "discovery", "waivers")
 
 
 @dataclass

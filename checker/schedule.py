@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .model import Model, Override, Policy, Rotation
 from .timeutil import UTC
@@ -298,12 +298,6 @@ def simulate(model: Model, now: datetime, horizon: timedelta | None = None,
     return Schedule(start, end, now, {
         name: simulate_rotation(model.rotations[name], policy, start, end) for name in names
     })
-
-
-def slots_between(slots: list[Slot], start: datetime, end: datetime) -> Iterator[Slot]:
-    for slot in slots:
-        if slot.end > start and slot.start < end:
-            yield slot
 
 
 @dataclass

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from checker.model import Model, Override, Policy, Rotation
-from checker.load import YMap
+from checker.model import Override, Policy, Rotation
 from checker.model import Node
 from checker.diagnostics import Location
 from checker.schedule import simulate_rotation, Slot
