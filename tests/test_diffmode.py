@@ -44,13 +44,18 @@ def commit_files(root: Path, files: dict[str, str | None], message: str) -> str:
     return git(root, "rev-parse", "HEAD")
 
 
-@pytest.fixture
-def gitrepo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
+def init_repo(root: Path) -> Path:
+    """An empty repository on branch main, with a committer configured."""
+    root.mkdir(parents=True)
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "t@example.com")
     git(root, "config", "user.name", "Test")
+    return root
+
+
+@pytest.fixture
+def gitrepo(tmp_path: Path) -> Path:
+    root = init_repo(tmp_path / "repo")
     commit_files(root, {"ownership.yaml": HEALTHY, "README.md": "# repo\n"}, "base")
     git(root, "checkout", "-q", "-b", "change")
     return root
@@ -127,11 +132,7 @@ def test_renamed_include_keeps_old_debt_old_and_a_renamed_service_is_new(gitrepo
 
 
 def test_config_absent_at_base_makes_everything_new(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path / "fresh"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.com")
-    git(root, "config", "user.name", "Test")
+    root = init_repo(tmp_path / "fresh")
     commit_files(root, {"README.md": "# x\n"}, "start")
     git(root, "checkout", "-q", "-b", "adopt")
     commit_files(root, {"ownership.yaml": HEALTHY}, "adopt")
@@ -172,11 +173,7 @@ def test_not_a_git_repository(tmp_path: Path, run) -> None:  # type: ignore[no-u
 
 
 def test_subfolder_of_a_repository_is_compared_at_the_same_place(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path / "mono"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.com")
-    git(root, "config", "user.name", "Test")
+    root = init_repo(tmp_path / "mono")
     commit_files(root, {"ops/ownership.yaml": HEALTHY}, "base")
     git(root, "checkout", "-q", "-b", "change")
     commit_files(root, {"ops/notes.md": "x\n"}, "notes")

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import NOW_TEXT
-from tests.test_diffmode import HEALTHY, commit_files, git
+from tests.test_diffmode import HEALTHY, commit_files, git, init_repo
 
 TOKEN = "ghs_secretTOKEN1234567890"
 
@@ -85,11 +85,7 @@ class FakeGitHub:
 @pytest.fixture
 def pr_repo(tmp_path: Path) -> tuple[Path, Path]:
     """A repository whose pull request adds a service without runbook, and its Actions event file."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.com")
-    git(root, "config", "user.name", "Test")
+    root = init_repo(tmp_path / "repo")
     base = commit_files(root, {"ownership.yaml": HEALTHY}, "base")
     git(root, "checkout", "-q", "-b", "change")
     head = commit_files(root, {"ownership.yaml": HEALTHY.replace("services:\n", "services:\n  billing: {team: t}\n")},
@@ -231,11 +227,7 @@ def test_online_outage_is_said_once_and_checks_nothing(httpserver: HTTPServer, t
 
 
 def test_online_in_diff_mode_asks_once_for_both_sides(httpserver: HTTPServer, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "t@example.com")
-    git(root, "config", "user.name", "Test")
+    root = init_repo(tmp_path / "repo")
     commit_files(root, {"ownership.yaml": ONLINE_CONFIG}, "base")
     git(root, "checkout", "-q", "-b", "change")
     commit_files(root, {"README.md": "x\n"}, "docs")
