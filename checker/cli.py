@@ -430,9 +430,9 @@ def init(repo: str | None) -> None:
 @cli.command("rules")
 def list_rules() -> None:
     """List every rule: ID, name, default severity, summary."""
-    from .rules import CATALOGUE
+    from .rules import in_spec_order
 
-    for info in CATALOGUE.values():
+    for info in in_spec_order():
         click.echo(f"{info.id}  {info.name:<32} {info.severity.value:<8} {info.summary}")
 
 

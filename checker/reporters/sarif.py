@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..rules import CATALOGUE
+from ..rules import CATALOGUE, in_spec_order
 from . import Outcome, Reporter, register
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -31,7 +31,7 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def render(self, outcome: Outcome) -> str:
-        ids = list(CATALOGUE)
+        ids = [info.id for info in in_spec_order()]
         results = []
         for d in outcome.diagnostics:
             # Stable across line moves: code scanning matches alerts by this, like diff mode does.

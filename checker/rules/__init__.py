@@ -100,6 +100,18 @@ def declare(rule_id: str, name: str, severity: Severity, doc: str) -> None:
     _register(RuleInfo(rule_id, name, severity, inspect.cleandoc(doc), None))
 
 
+_GROUP_ORDER = ["CFG", "SVC", "ROT", "ESC", "ALR", "WVR", "GH", "COD"]  # the spec's catalogue order
+
+
+def in_spec_order() -> list[RuleInfo]:
+    """The catalogue as the spec lists it: by group, then number."""
+    def key(info: RuleInfo) -> tuple[int, str]:
+        group = info.id.rstrip("0123456789")
+        return (_GROUP_ORDER.index(group) if group in _GROUP_ORDER else len(_GROUP_ORDER), info.id)
+
+    return sorted(CATALOGUE.values(), key=key)
+
+
 def effective_severity(rule_id: str, model: Model) -> Severity:
     override = model.policy.rule_severity.get(rule_id)
     return override if override is not None else CATALOGUE[rule_id].severity
