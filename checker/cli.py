@@ -214,7 +214,9 @@ def load_model(repo: str | None, config: str | None) -> Any:
         loaded = load_config(WorktreeSource(str(root)), config_path)
     except ConfigMissing as exc:
         fail(str(exc))
-    errors = [d for d in loaded.diagnostics if d.severity.value == "error"]
+    from .diagnostics import sort_diagnostics
+
+    errors = [d for d in sort_diagnostics(loaded.diagnostics) if d.severity.value == "error"]
     if errors:
         click.echo(f"ownership: warning: the config has {len(errors)} error(s) (first: {errors[0].location}: "
                    f"{errors[0].message}); run `ownership check`", err=True)

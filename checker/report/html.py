@@ -26,7 +26,8 @@ table { width: 100%; border-collapse: collapse; background: #fff; border: 1px so
 th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f0f4f8; font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 tr:last-child td { border-bottom: 0; }
-.pill { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; background: #edf2f7; }
+.pill { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; background: #edf2f7;
+        white-space: nowrap; }
 .pill.ok { background: #c6f6d5; color: #22543d; } .pill.bad { background: #fed7d7; color: #822727; }
 .pill.warn { background: #fefcbf; color: #744210; }
 .muted { color: var(--muted); } a { color: var(--accent); }
