@@ -97,7 +97,8 @@ def test_github_annotations_are_escaped_and_summary_written(repo, run, tmp_path:
     assert all(annotations)
     first = annotations[0]
     assert first is not None and first.group(1) == "error"
-    assert first.group("props") == "file=ownership.yaml,line=3,col=3,title=SVC001 service-without-owner"
+    assert first.group("props") == "file=ownership.yaml,line=3,col=3,title=SVC001"
+    assert first.group("message").startswith("service-without-owner: production service 'api' has no owner")
     levels = [a.group(1) for a in annotations if a]
     assert levels == ["error", "error", "error", "error", "warning"]
     text = summary.read_text()

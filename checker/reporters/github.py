@@ -36,8 +36,8 @@ class GithubReporter(Reporter):
             counts[level] += 1
             loc = d.location
             props = ",".join([f"file={escape_property(loc.file)}", f"line={loc.line}", f"col={loc.column}",
-                              f"title={escape_property(f'{d.rule} {d.name}')}"])
-            lines.append(f"::{level} {props}::{escape_data(f'{d.message} [{d.subject}]')}")
+                              f"title={escape_property(d.rule)}"])
+            lines.append(f"::{level} {props}::{escape_data(f'{d.name}: {d.message} [{d.subject}]')}")
         if left_out:
             lines.append(f"::notice title=ownership check::{left_out} more diagnostic(s) are listed in the job "
                          "summary (GitHub shows 10 errors and 10 warnings per step)")
