@@ -15,6 +15,7 @@ def to_ical(model: Model, schedule: Schedule, start: datetime, stamp: datetime) 
     calendar.add("prodid", "-//ownership-as-code//on-call schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")  # a published schedule, not an invitation (Outlook reads it so)
     calendar.add("x-wr-calname", "On-call: " + ", ".join(schedule.rotations))
     for name, rotation_schedule in schedule.rotations.items():
         for slot in rotation_schedule.slots:
