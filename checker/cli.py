@@ -69,9 +69,13 @@ def cli() -> None:
     """Every production service has an owner who can be paged: check ownership.yaml."""
 
 
+def config_options(command: Any) -> Any:
+    command = click.option("--repo", "repo", metavar="DIR", help="Repository root (default: .).")(command)
+    return click.option("--config", "config", metavar="F", help="Config file (default: ownership.yaml).")(command)
+
+
 @cli.command()
-@click.option("--config", "config", metavar="F", help="Config file (default: ownership.yaml in the repo root).")
-@click.option("--repo", "repo", metavar="DIR", help="Repository root (default: the current directory).")
+@config_options
 @click.option("--base", "base", metavar="REF",
               help="Compare with the merge base of REF and HEAD; only new diagnostics block. In GitHub Actions "
                    "the pull request's base is the default.")
@@ -197,11 +201,6 @@ def append_step_summary(outcome: Any) -> None:
             handle.write(render_markdown(outcome) + "\n")
     except OSError as exc:
         click.echo(f"ownership: could not write the job summary: {exc.strerror}", err=True)
-
-
-def config_options(command: Any) -> Any:
-    command = click.option("--repo", "repo", metavar="DIR", help="Repository root (default: .).")(command)
-    return click.option("--config", "config", metavar="F", help="Config file (default: ownership.yaml).")(command)
 
 
 def load_model(repo: str | None, config: str | None) -> Any:
