@@ -110,7 +110,7 @@ def paths_that_matter(model: Model, paths: list[str]) -> list[str]:
     directory_globs = [glob_regex(d.pattern.rstrip("/")) for d in model.discovery if d.kind == "directories"]
     out = []
     for path in paths:
-        parents = [p for p in _parents(path)]
+        parents = _parents(path)
         if (path in exact or any(g.match(path) for g in file_globs)
                 or any(g.match(parent) for g in directory_globs for parent in parents)):
             out.append(path)

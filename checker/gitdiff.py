@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .sources import EntryKind, Source, SourceError, normalize_repo_path
+from .sources import EntryKind, Source, normalize_repo_path
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
 _REF_AND_SUFFIX = re.compile(r"(.*?)((?:[~^][0-9]*)*)", re.S)  # a ref name, then ~N / ^N
@@ -150,9 +150,9 @@ class GitCommitSource(Source):
             return EntryKind.DIRECTORY
         return EntryKind.MISSING
 
-    def read(self, path: str, limit: int | None = None) -> bytes:
-        kind = self.kind(path)
-        if kind is not EntryKind.FILE:
-            raise SourceError(f"{path} is not a regular file at {self.sha[:12]} ({kind.value})")
-        stream = self.repo.odb.stream(bytes.fromhex(self._blobs[normalize_repo_path(path) or ""]))
+    def describe(self) -> str:
+        return f"commit {self.sha[:12]}"
+
+    def _read_regular(self, path: str, limit: int | None) -> bytes:
+        stream = self.repo.odb.stream(bytes.fromhex(self._blobs[path]))
         return bytes(stream.read() if limit is None else stream.read(limit + 1))

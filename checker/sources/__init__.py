@@ -33,9 +33,23 @@ class Source(ABC):
     def files(self) -> list[str]:
         """Every regular file, sorted; symlinks, submodules and .git are left out."""
 
-    @abstractmethod
     def read(self, path: str, limit: int | None = None) -> bytes:
-        """The bytes of a regular file (at most limit + 1 of them); SourceError when it is not one."""
+        """The bytes of a regular file (at most limit + 1 of them); SourceError when it is not one.
+
+        The check is shared, so no source can be talked into following a symlink or entering a submodule.
+        """
+        kind = self.kind(path)
+        if kind is not EntryKind.FILE:
+            raise SourceError(f"{path} is not a regular file in {self.describe()} ({kind.value})")
+        return self._read_regular(normalize_repo_path(path) or "", limit)
+
+    @abstractmethod
+    def _read_regular(self, path: str, limit: int | None) -> bytes:
+        """Read a path that kind() says is a regular file."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Where files come from, for messages."""
 
     @abstractmethod
     def kind(self, path: str) -> EntryKind:

@@ -70,11 +70,11 @@ class WorktreeSource(Source):
                 return EntryKind.MISSING
         return EntryKind.FILE
 
-    def read(self, path: str, limit: int | None = None) -> bytes:
-        kind = self.kind(path)
-        if kind is not EntryKind.FILE:
-            raise SourceError(f"{path} is not a regular file in the repository ({kind.value})")
-        full = os.path.join(self.root, normalize_repo_path(path) or "")
+    def describe(self) -> str:
+        return "the repository"
+
+    def _read_regular(self, path: str, limit: int | None) -> bytes:
+        full = os.path.join(self.root, path)
         try:
             flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
             fd = os.open(full, flags)
