@@ -99,10 +99,16 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     from .config import ConfigMissing
     from .reporters import Outcome, get_reporter
 
+    from .sources.worktree import WorktreeSource
+
     instant = parse_instant(now, "--now")
     root, config_path = resolve_paths(repo, config)
-    if changed and not any_file_matters(root, config_path, changed):
-        sys.exit(EXIT_OK)
+    worktree = WorktreeSource(str(root))
+    loaded = None
+    if changed:
+        matters, loaded = files_that_matter(worktree, root, config_path, changed)
+        if not matters:
+            sys.exit(EXIT_OK)
     actions = github_context()
     base = base or (actions.base_sha if actions else None)
     fmt = fmt or ("github" if actions else "text")
@@ -121,9 +127,8 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
                 fail(str(exc))
         else:
             from .pipeline import run_check
-            from .sources.worktree import WorktreeSource
 
-            diagnostics = run_check(WorktreeSource(str(root)), config_path, instant, prepare).diagnostics
+            diagnostics = run_check(worktree, config_path, instant, prepare, loaded).diagnostics
     except ConfigMissing as exc:
         fail(str(exc))
     outcome = Outcome(diagnostics, strict=strict, diff_mode=bool(base))
@@ -143,18 +148,17 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     sys.exit(EXIT_BLOCKING if outcome.blocking_count else EXIT_OK)
 
 
-def any_file_matters(root: Path, config_path: str, changed: tuple[str, ...]) -> bool:
+def files_that_matter(source: Any, root: Path, config_path: str, changed: tuple[str, ...]) -> tuple[bool, Any]:
+    """Whether a changed file can change the check's result, and the config read to decide (reused by the
+    check, so the pre-commit path reads it once)."""
     from .config import ConfigMissing, load_config, paths_that_matter
-    from .sources.worktree import WorktreeSource
 
     relative = [os.path.relpath(os.path.abspath(f), root).replace(os.sep, "/") for f in changed]
-    if config_path in relative:
-        return True
     try:
-        model = load_config(WorktreeSource(str(root)), config_path).model
+        loaded = load_config(source, config_path)
     except ConfigMissing:
-        return False  # no config in this repository (yet): nothing to hold the change to
-    return bool(paths_that_matter(model, relative))
+        return config_path in relative, None  # no config (yet): only adding one matters
+    return config_path in relative or bool(paths_that_matter(loaded.model, relative)), loaded
 
 
 def github_context() -> Any:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from .alerts import read_alerts
-from .config import load_config
+from .config import LoadedConfig, load_config
 from .diagnostics import Diagnostic, Severity, sort_diagnostics
 from .discovery import discover
 from .model import Model
@@ -28,9 +28,11 @@ class CheckResult:
 Prepare = Callable[[Model], dict[str, Any]]
 
 
-def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare | None = None) -> CheckResult:
-    """Every rule on one version of the repository. Raises ConfigMissing when there is no config."""
-    loaded = load_config(source, config_path)
+def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare | None = None,
+              loaded: LoadedConfig | None = None) -> CheckResult:
+    """Every rule on one version of the repository. Raises ConfigMissing when there is no config.
+    `loaded`: the config already read from this source (the pre-commit path reads it to decide)."""
+    loaded = loaded or load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
     model.alerts, alert_problems = read_alerts(model, source)
