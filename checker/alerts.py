@@ -9,43 +9,13 @@ label present decides, naming a team, or a service (then the service's team).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Location, Severity
 from .load import MAX_FILE_BYTES
-from .model import Model
+from .model import Alert, Model, is_templated
 from .sources import Source, SourceError, pattern_problem
-
-
-def is_templated(value: str) -> bool:
-    """A value filled in by Alertmanager at fire time ({{ $labels.team }}) names nobody now."""
-    return "{{" in value
-
-
-@dataclass
-class Alert:
-    name: str
-    file: str
-    loc: Location  # where `alert: NAME` is written
-    group: str = ""
-    labels: dict[str, str] = field(default_factory=dict)
-    label_locs: dict[str, Location] = field(default_factory=dict)
-    annotations: dict[str, str] = field(default_factory=dict)
-    annotation_locs: dict[str, Location] = field(default_factory=dict)
-    owner_labels: tuple[str, ...] = ("team", "service")
-    # Filled by resolve_owners():
-    owner_label: str | None = None  # the label that decided, if any
-    team: str | None = None
-    service: str | None = None
-
-    @property
-    def subject(self) -> str:
-        return f"alert/{self.file}#{self.name}"
-
-    def is_paging(self, severities: tuple[str, ...]) -> bool:
-        return self.labels.get("severity") in severities
-
 
 Reader = Callable[[bytes, str], tuple[list[Alert], list[Diagnostic]]]
 
@@ -54,10 +24,6 @@ def _readers() -> dict[str, Reader]:
     from .sources import prometheus
 
     return {"prometheus": prometheus.read}
-
-
-def file_problem(path: str, loc: Location, message: str) -> Diagnostic:
-    return Diagnostic("ALR005", Severity.ERROR, f"file/{path}", message, loc)
 
 
 def read_alerts(model: Model, source: Source) -> tuple[list[Alert], list[Diagnostic]]:
@@ -93,7 +59,7 @@ def _read_file(reader: Reader, source: Source, path: str) -> tuple[list[Alert], 
     try:
         data = source.read(path, MAX_FILE_BYTES)
     except SourceError as exc:
-        return [], [file_problem(path, Location(path), str(exc))]
+        return [], [Diagnostic("ALR005", Severity.ERROR, f"file/{path}", str(exc), Location(path))]
     return reader(data, path)
 
 

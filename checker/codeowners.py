@@ -12,30 +12,11 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Location, Severity
 from .model import Model
-from .rules import declare
 from .sources import Source
 
 BEGIN = "# BEGIN ownership-as-code: generated from ownership.yaml by `ownership codeowners`; edit the config"
 END = "# END ownership-as-code"
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # where GitHub looks, in its order
-
-declare("COD001", "codeowners-out-of-sync", Severity.ERROR, """
-    (`ownership codeowners --check`) CODEOWNERS differs from what the config
-    implies, is missing, or two services claim the same path.
-
-    Why: CODEOWNERS routes reviews; if it drifts from ownership.yaml, code
-    is merged without the owning team's review. A path claimed by two
-    services has no single owner, so neither line is written.
-
-    Fails:
-        services:
-          checkout-api: {team: payments, paths: ["services/checkout/"]}
-        # .github/CODEOWNERS has no line for /services/checkout/
-    Fixed:
-        # run `ownership codeowners` and commit .github/CODEOWNERS:
-        /services/checkout/ @acme/payments
-""")
-
 
 @dataclass
 class Generated:

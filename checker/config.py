@@ -63,10 +63,9 @@ def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], includ
                                     "document (remove the extra '---')"))
         return None
     document = loaded.documents[0] if loaded.documents else None
-    if included and isinstance(document, YMap):
-        if "include" in document:
-            diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
-                                        "include is read only from the main config; move this list there"))
+    if included and isinstance(document, YMap) and "include" in document:
+        diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
+                                    "include is read only from the main config; move this list there"))
     # The main file's `version` covers its includes.
     diagnostics.extend(validate(document, path, version_required=not included))
     return document

@@ -54,4 +54,4 @@ def _workload_name(document: Any, kinds: frozenset[str]) -> tuple[str | None, Lo
     metadata = document.get("metadata")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
         return None, None
-    return metadata["name"], value_loc(metadata, "name", getattr(document, "loc", None))
+    return metadata["name"], value_loc(metadata, "name", getattr(document, "loc", Location("")))

@@ -14,7 +14,7 @@ from typing import Any
 from .sources import EntryKind, Source, normalize_repo_path
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
-_REF_AND_SUFFIX = re.compile(r"(.*?)((?:[~^][0-9]*)*)", re.S)  # a ref name, then ~N / ^N
+_REF_AND_SUFFIX = re.compile(r"(.*?)((?:[~^][0-9]*)*)", re.DOTALL)  # a ref name, then ~N / ^N
 _BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
@@ -28,7 +28,8 @@ def ref_problem(ref: str) -> str | None:
         return "is empty"
     if ref.startswith("-"):
         return "starts with '-', which git would read as an option"
-    name = _REF_AND_SUFFIX.fullmatch(ref).group(1)  # type: ignore[union-attr]  (always matches)
+    match = _REF_AND_SUFFIX.fullmatch(ref)
+    name = match.group(1) if match else ""
     if not name:
         return "has no ref name"
     if (_BAD_REF_CHARS.search(name) or ".." in name or "@{" in name or "//" in name or name == "@"

@@ -9,8 +9,9 @@ never appears in output.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .gitdiff import SHA
 from .model import Model
@@ -75,8 +76,9 @@ class GitHub:
         self.token = token
         self._known: dict[str, bool] = {}  # login or org/slug -> exists; asked once per run
         self._organizations: dict[str, Any] = {}
-        options: dict[str, Any] = dict(auth=Auth.Token(token) if token else None, base_url=api_url, timeout=15,
-                                       retry=None, seconds_between_requests=None, seconds_between_writes=None)
+        options: dict[str, Any] = {"auth": Auth.Token(token) if token else None, "base_url": api_url,
+                                   "timeout": 15, "retry": None, "seconds_between_requests": None,
+                                   "seconds_between_writes": None}
         self.client = Github(**options)  # look-ups: each call asks GitHub at once
         self.lazy = Github(**options, lazy=True)  # repository objects built from known names, no extra request
 
@@ -127,11 +129,12 @@ class GitHub:
             repo = self.lazy.get_repo(repository)
             batches = [annotations[i:i + ANNOTATIONS_PER_REQUEST]
                        for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)] or [[]]
-            output = {"title": f"ownership check: {summary}", "summary": summary, "annotations": batches[0]}
+            title = f"ownership check: {summary}"
+            output: dict[str, Any] = {"title": title, "summary": summary, "annotations": batches[0]}
             run = repo.create_check_run(name=CHECK_RUN_NAME, head_sha=head_sha, status="completed",
                                         conclusion=conclusion, output=output)
             for batch in batches[1:]:
-                run.edit(output={"title": output["title"], "summary": summary, "annotations": batch})
+                run.edit(output={"title": title, "summary": summary, "annotations": batch})
             return f"check run '{CHECK_RUN_NAME}' created with {len(annotations)} annotation(s)"
         except Exception as exc:  # noqa: BLE001
             return self.explain("create the check run (it needs `checks: write`)", exc)

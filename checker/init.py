@@ -11,10 +11,10 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from .diagnostics import Location
 from .discovery import KUBERNETES_WORKLOADS
 from .load import MAX_FILE_BYTES, read_yaml
 from .model import DiscoverySource, Model
-from .diagnostics import Location
 from .sources import Source, SourceError
 
 SERVICE_PARENTS = ("services", "apps", "cmd", "packages", "microservices")

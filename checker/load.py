@@ -21,9 +21,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -41,7 +42,7 @@ _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 class YMap(dict):  # type: ignore[type-arg]
     """A mapping with the location of itself, each key and each value."""
 
-    __slots__ = ("loc", "key_locs", "value_locs")
+    __slots__ = ("key_locs", "loc", "value_locs")
 
     def __init__(self, loc: Location) -> None:
         super().__init__()
@@ -62,7 +63,7 @@ class YMap(dict):  # type: ignore[type-arg]
 class YSeq(list):  # type: ignore[type-arg]
     """A sequence with the location of itself and of each item."""
 
-    __slots__ = ("loc", "item_locs")
+    __slots__ = ("item_locs", "loc")
 
     def __init__(self, loc: Location) -> None:
         super().__init__()
@@ -139,9 +140,9 @@ def resolve_plain(text: str) -> Any:
     if _INT.match(text):
         return int(text)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return int(text, 0)
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return int(text, 0)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -259,7 +260,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "anchor", "start_total", "key", "key_loc", "key_raw")
+    __slots__ = ("anchor", "container", "key", "key_loc", "key_raw", "start_total")
 
     def __init__(self, container: YMap | YSeq, anchor: str | None, start_total: int) -> None:
         self.container = container

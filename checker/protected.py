@@ -4,26 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
 from .model import Person, Policy
-
-
-@lru_cache(maxsize=64)
-def _country(code: str, year: int) -> Any:
-    import holidays  # imported only when a person has a country
-
-    country, _, subdivision = code.partition("-")
-    return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-
-
-def check_country(code: str) -> None:
-    """ValueError when `holidays` does not know the country or subdivision."""
-    try:
-        _country(code, 2026)
-    except (NotImplementedError, KeyError, ValueError) as exc:
-        raise ValueError(f"'{code}' is not a country (or subdivision) the holidays package knows: "
-                         f"{' '.join(str(exc).split())[:120]}") from None
+from .public_holidays import country_holidays
 
 
 def protected_reason(day: date, person: Person | None, policy: Policy) -> str | None:
@@ -32,7 +15,7 @@ def protected_reason(day: date, person: Person | None, policy: Policy) -> str | 
         return "a protected day"
     if person is not None and person.country:
         try:
-            name = _country(person.country, day.year).get(day)
+            name = country_holidays(person.country, day.year).get(day)
         except (NotImplementedError, KeyError, ValueError):
             return None  # an unknown country is reported as CFG005
         if name:
@@ -51,15 +34,14 @@ def protected_days_between(person: Person | None, policy: Policy, start: datetim
 @lru_cache(maxsize=1024)
 def _protected_days(tz_name: str, country: str | None, fixed: tuple[tuple[int, int], ...], start: datetime,
                     end: datetime) -> list[tuple[date, str, datetime, datetime]]:
-    from .schedule import localize
-    from .timeutil import zone
+    from .timeutil import localize, zone
 
     tz = zone(tz_name)
     found: dict[date, str] = {}
     for year in range(start.astimezone(tz).year, end.astimezone(tz).year + 1):
         if country:
             try:
-                for day, name in sorted(_country(country, year).items()):
+                for day, name in sorted(country_holidays(country, year).items()):
                     found.setdefault(day, f"a public holiday in {country} ({name})")
             except (NotImplementedError, KeyError, ValueError):
                 pass

@@ -17,12 +17,12 @@ samples, so the cost grows with the number of shifts, not with minutes.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Iterable
 
 from .model import Model, Override, Policy, Rotation
-from .timeutil import UTC
+from .timeutil import localize, wall
 
 DAY = timedelta(days=1)
 
@@ -87,15 +87,6 @@ class Schedule:
 
 
 # ---------------------------------------------------------------- local time
-
-
-def localize(naive: datetime, tz: tzinfo) -> datetime:
-    """A wall-clock time in tz as UTC. A time skipped by DST lands just after the jump."""
-    return naive.replace(tzinfo=tz).astimezone(UTC)
-
-
-def wall(moment: datetime, tz: tzinfo) -> datetime:
-    return moment.astimezone(tz).replace(tzinfo=None)
 
 
 def format_local(moment: datetime, tz: tzinfo) -> str:

@@ -88,9 +88,9 @@ def conforms(value: Any, node: dict[str, Any], root: dict[str, Any] | None = Non
             return False
         if "pattern" in node and not _regex(node["pattern"]).search(value):
             return False
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in node and value < node["minimum"] or "maximum" in node and value > node["maximum"]:
-            return False
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and ("minimum" in node and value < node["minimum"] or "maximum" in node and value > node["maximum"])):
+        return False
     if isinstance(value, list):
         if not node.get("minItems", 0) <= len(value) <= node.get("maxItems", len(value)):
             return False
@@ -101,9 +101,7 @@ def conforms(value: Any, node: dict[str, Any], root: dict[str, Any] | None = Non
         return False
     if "allOf" in node and not all(conforms(value, sub, root) for sub in node["allOf"]):
         return False
-    if "anyOf" in node and not any(conforms(value, sub, root) for sub in node["anyOf"]):
-        return False
-    return True
+    return "anyOf" not in node or any(conforms(value, sub, root) for sub in node["anyOf"])
 
 
 def _conforms_object(value: dict[str, Any], node: dict[str, Any], root: dict[str, Any]) -> bool:
@@ -120,9 +118,7 @@ def _conforms_object(value: dict[str, Any], node: dict[str, Any], root: dict[str
         if key in properties:
             if not conforms(item, properties[key], root):
                 return False
-        elif extra is False:
-            return False
-        elif isinstance(extra, dict) and not conforms(item, extra, root):
+        elif extra is False or isinstance(extra, dict) and not conforms(item, extra, root):
             return False
     return True
 
@@ -216,7 +212,7 @@ def _explain(error: Any, root: Any, file: str, default: Location) -> list[Diagno
         return [_cfg002(subject, loc, f"{where} is missing required key '{k}'") for k in missing]
     if kind == "type":
         expected = schema_part.get("type")
-        names = [_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        names = [_TYPE_NAMES.get(str(t), str(t)) for t in (expected if isinstance(expected, list) else [expected])]
         return [_cfg002(subject, loc, f"{where} must be {' or '.join(names)}, not {_type_of(instance)}")]
     if kind in ("pattern", "const", "enum", "minimum", "maximum", "minLength"):
         if kind == "enum":

@@ -7,7 +7,7 @@ what to write instead; the model turns that into CFG005 at the node.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 _DURATION = re.compile(r"([0-9]+)([wdhm])\Z")
@@ -17,7 +17,16 @@ _DATETIME = re.compile(
 )
 _WINDOW = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})\Z")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-UTC = timezone.utc
+
+
+def localize(naive: datetime, tz: tzinfo) -> datetime:
+    """A wall-clock time in tz as UTC. A time skipped by DST lands just after the jump."""
+    return naive.replace(tzinfo=tz).astimezone(UTC)
+
+
+def wall(moment: datetime, tz: tzinfo) -> datetime:
+    """An instant as the naive wall-clock time it shows in tz."""
+    return moment.astimezone(tz).replace(tzinfo=None)
 
 
 def parse_duration(text: str) -> timedelta:

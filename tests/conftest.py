@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from checker.cli import cli
 from checker.pipeline import CheckResult, run_check
 from checker.sources.worktree import WorktreeSource
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 NOW_TEXT = "2026-11-23T09:00Z"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

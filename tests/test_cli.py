@@ -154,7 +154,7 @@ def test_text_is_not_coloured_when_not_a_tty(repo, run) -> None:  # type: ignore
 
 def test_rules_explain_and_schema(run) -> None:  # type: ignore[no-untyped-def]
     listing = run("rules").output
-    assert re.search(r"^SVC005\s+service-without-secondary\s+error\s+", listing, re.M)
+    assert re.search(r"^SVC005\s+service-without-secondary\s+error\s+", listing, re.MULTILINE)
     explained = run("explain", "svc005")
     assert explained.exit_code == 0 and "Fails:" in explained.output and "Fixed:" in explained.output
     assert run("explain", "NOPE1").exit_code == 2

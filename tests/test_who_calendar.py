@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
@@ -96,9 +96,9 @@ def test_calendar_agrees_with_who_every_six_hours(run, tmp_path: Path) -> None: 
     assert result.exit_code == 0, result.output
     found = events(target)
     assert found and all(end > start for start, end, _ in found)
-    moment = datetime(2026, 12, 15, 3, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 15, 3, tzinfo=UTC)
     checked = 0
-    while moment < datetime(2027, 1, 12, tzinfo=timezone.utc):
+    while moment < datetime(2027, 1, 12, tzinfo=UTC):
         answer = who(run, ACME, "checkout-api", moment.isoformat())
         for entry in answer["oncall"]:
             matching = [s for s, e, summary in found if s <= moment < e and f"({entry['rotation']})" in summary]

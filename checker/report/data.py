@@ -6,7 +6,7 @@ diagnostics); the renderers only lay it out.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..alerts import alert_counts
@@ -15,7 +15,7 @@ from ..model import Model
 from ..pipeline import CheckResult
 from ..protected import protected_reason
 from ..schedule import Schedule, Slot, holiday_windows, runs, simulate
-from ..timeutil import UTC, format_duration
+from ..timeutil import format_duration
 from ..who import on_call, turn_bounds
 
 REPORT_VERSION = 1

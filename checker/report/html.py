@@ -153,7 +153,7 @@ def abbreviations(names: list[str]) -> dict[str, str]:
 
 
 def _parse(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return datetime.fromisoformat(iso)
 
 
 def _grid(report: dict[str, Any]) -> str:

@@ -25,9 +25,9 @@ def _percent(value: float) -> str:
 def render(report: dict[str, Any]) -> str:
     s = report["summary"]
     out = ["# Ownership report", "",
-           f"Generated {report['generated_at'][:16].replace('T', ' ')} UTC · {s['production_services']} production "
-           f"services of {s['services']} · {s['teams']} teams · {s['rotations']} rotations · {s['people']} people · "
-           f"{s['alerts']} alerts · **{s['errors']} errors, {s['warnings']} warnings**", ""]
+           (f"Generated {report['generated_at'][:16].replace('T', ' ')} UTC · {s['production_services']} production "
+            f"services of {s['services']} · {s['teams']} teams · {s['rotations']} rotations · {s['people']} people · "
+            f"{s['alerts']} alerts · **{s['errors']} errors, {s['warnings']} warnings**"), ""]
     attention = report["attention"]
     if attention["undeclared_services"] or attention["unowned_alerts"]:
         out += ["## ⚠️ Needs an owner", ""]
@@ -38,8 +38,8 @@ def render(report: dict[str, Any]) -> str:
             out.append(f"- Alert **{item['alert']}** has no owner: {item['message']}")
         out.append("")
     out += ["## Services", "",
-            "| service | team | lifecycle | coverage | primary now | secondary now | runbook | alerts (paging / other) "
-            "| open |", "|---|---|---|---|---|---|---|---|---|"]
+            ("| service | team | lifecycle | coverage | primary now | secondary now | runbook | alerts (paging / other) "
+             "| open |"), "|---|---|---|---|---|---|---|---|---|"]
     for svc in report["services"]:
         runbook = f"[runbook]({svc['runbook']})" if svc["runbook"] else "**none**"
         problems = len(svc["diagnostics"])
@@ -66,9 +66,9 @@ def render(report: dict[str, Any]) -> str:
     out += ["```", ""]
     limits = report["limits"]
     out += ["## Load per person", "",
-            f"| person | rotations | on-call hours ({report['horizon']['weeks']} weeks) | long-run share "
-            f"(limit {_percent(limits['max_oncall_fraction'])}) | longest stretch (limit "
-            f"{limits['max_consecutive_days']:.0f} days) | holidays worked |", "|---|---|---|---|---|---|"]
+            (f"| person | rotations | on-call hours ({report['horizon']['weeks']} weeks) | long-run share "
+             f"(limit {_percent(limits['max_oncall_fraction'])}) | longest stretch (limit "
+             f"{limits['max_consecutive_days']:.0f} days) | holidays worked |"), "|---|---|---|---|---|---|"]
     for person in report["load"]:
         if not person["rotations"]:
             continue

@@ -1,138 +1,24 @@
-"""The rule catalogue: every rule by ID, registered where it is written.
+"""The rule catalogue: importing this package registers every rule (see registry.py).
 
-A rule is a function decorated with :func:`rule`.  Its docstring is what
-``ownership explain`` prints: what fires it, why it matters, and a failing and
-a fixed example.  It reads the :class:`Context` and yields :class:`Finding`s;
-the engine adds the rule ID, name and severity.  Rules raised by earlier
-stages (loading, schema, model) are documented with :func:`declare`.
+The order of the imports below is the order of `ownership rules` within a group.
 """
 
-from __future__ import annotations
+from . import alerts, codeowners, config, escalation, github, rotations, schedule, services, waivers  # noqa: F401
+from .registry import (
+    CATALOGUE,
+    Check,
+    Context,
+    DiscoveredService,
+    Finding,
+    RuleInfo,
+    declare,
+    effective_severity,
+    in_spec_order,
+    rule,
+    run_rules,
+)
 
-import inspect
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator
-
-from ..diagnostics import Diagnostic, Location, Severity
-from ..model import Model
-from ..runbooks import runbook_problem
-from ..schedule import Schedule, simulate
-from ..sources import Source
-
-
-@dataclass(frozen=True)
-class Finding:
-    subject: str
-    location: Location
-    message: str
-
-
-@dataclass
-class DiscoveredService:
-    name: str
-    kind: str  # directories | kubernetes | backstage
-    location: Location
-
-
-@dataclass
-class Context:
-    """Everything a rule may read. Rules hold no state and write nothing."""
-
-    model: Model
-    repo: Source
-    now: datetime
-    discovered: list[DiscoveredService] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)  # later stages: alerts
-    _schedule: Schedule | None = None
-    _runbooks: dict[str, str | None] = field(default_factory=dict, repr=False)
-
-    def runbook_problem(self, reference: str) -> str | None:
-        """Why a runbook path or URL cannot be followed (or None), looked at once per run:
-        thousands of alerts share a few hundred runbooks."""
-        if reference not in self._runbooks:
-            self._runbooks[reference] = runbook_problem(self.repo, reference)
-        return self._runbooks[reference]
-
-    @property
-    def schedule(self) -> Schedule:
-        """The simulated schedule, computed once, on first use by a rule marked (t)."""
-        if self._schedule is None:
-            self._schedule = simulate(self.model, self.now)
-        return self._schedule
-
-
-Check = Callable[[Context], Iterable[Finding]]
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    id: str
-    name: str
-    severity: Severity
-    doc: str
-    check: Check | None  # None: raised by an earlier stage
-
-    @property
-    def summary(self) -> str:
-        first_paragraph = self.doc.strip().split("\n\n")[0]
-        return " ".join(first_paragraph.split())
-
-
-CATALOGUE: dict[str, RuleInfo] = {}
-
-
-def _register(info: RuleInfo) -> None:
-    if info.id in CATALOGUE:
-        raise RuntimeError(f"rule {info.id} registered twice")
-    CATALOGUE[info.id] = info
-
-
-def rule(rule_id: str, name: str, severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        _register(RuleInfo(rule_id, name, severity, inspect.cleandoc(check.__doc__ or ""), check))
-        return check
-
-    return register
-
-
-def declare(rule_id: str, name: str, severity: Severity, doc: str) -> None:
-    _register(RuleInfo(rule_id, name, severity, inspect.cleandoc(doc), None))
-
-
-_GROUP_ORDER = ["CFG", "SVC", "ROT", "ESC", "ALR", "WVR", "GH", "COD"]  # the spec's catalogue order
-
-
-def in_spec_order() -> list[RuleInfo]:
-    """The catalogue as the spec lists it: by group, then number."""
-    def key(info: RuleInfo) -> tuple[int, str]:
-        group = info.id.rstrip("0123456789")
-        return (_GROUP_ORDER.index(group) if group in _GROUP_ORDER else len(_GROUP_ORDER), info.id)
-
-    return sorted(CATALOGUE.values(), key=key)
-
-
-def effective_severity(rule_id: str, model: Model) -> Severity:
-    override = model.policy.rule_severity.get(rule_id)
-    return override if override is not None else CATALOGUE[rule_id].severity
-
-
-def run_rules(context: Context) -> Iterator[Diagnostic]:
-    """Every registered rule that is not switched off, as Diagnostics."""
-    for info in CATALOGUE.values():
-        if info.check is None:
-            continue
-        severity = effective_severity(info.id, context.model)
-        if severity is Severity.OFF:
-            continue
-        for found in info.check(context):
-            yield Diagnostic(info.id, severity, found.subject, found.message, found.location, name=info.name)
-
-
-def _load_rule_modules() -> None:
-    # Importing registers; the order here is the order of `ownership rules`.
-    from . import config, services, rotations, escalation, alerts, github, waivers  # noqa: F401
-    from .. import codeowners  # noqa: F401  (COD001 is declared beside its generator)
-
-
-_load_rule_modules()
+__all__ = [
+    "CATALOGUE", "Check", "Context", "DiscoveredService", "Finding", "RuleInfo", "declare", "effective_severity",
+    "in_spec_order", "rule", "run_rules",
+]

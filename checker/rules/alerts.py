@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..alerts import Alert, is_templated
 from ..diagnostics import Severity
-from . import Context, Finding, declare, rule
+from ..model import Alert, is_templated
+from .registry import Context, Finding, declare, rule
 
 
 def _owner_hint(alert: Alert) -> str:

@@ -1,7 +1,7 @@
 """CFG rules: raised while reading the config (load, schema, model), documented here."""
 
 from ..diagnostics import Severity
-from . import declare
+from .registry import declare
 
 declare("CFG001", "yaml-syntax", Severity.ERROR, """
     A file is not valid YAML, not UTF-8, or exceeds the size, alias or nesting limits.

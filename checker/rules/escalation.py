@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from . import Context, Finding, rule
+from .registry import Context, Finding, rule
 
 
 @rule("ESC001", "escalation-too-short")

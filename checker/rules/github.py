@@ -6,10 +6,10 @@ I/O); these rules only read the facts it gathered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from . import Context, Finding, rule
+from .registry import Context, Finding, rule
 
 
 @dataclass

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..diagnostics import Severity
 from ..schedule import daily_windows, format_local, subtract, union
 from ..timeutil import format_duration
-from . import Context, Finding, rule
+from .registry import Context, Finding, rule
+
 
 def _subject(name: str) -> str:
     return f"service/{name}"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ..diagnostics import Diagnostic, Severity
 from ..model import Model, Waiver
-from . import CATALOGUE, declare, effective_severity
+from .registry import CATALOGUE, declare, effective_severity
 
 declare("WVR001", "waiver-expired", Severity.WARNING, """
     A waiver is past its `expires` date, so it no longer suppresses anything.

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..alerts import Alert, file_problem
-from ..diagnostics import Diagnostic, Location
+from ..diagnostics import Diagnostic, Location, Severity
 from ..load import read_yaml, value_loc
+from ..model import Alert
 
 RULE_KINDS = {"PrometheusRule"}
 LIST_KINDS = {"List", "PrometheusRuleList"}
+
+
+def file_problem(path: str, loc: Location, message: str) -> Diagnostic:
+    """ALR005: the file cannot be read as Prometheus rules."""
+    return Diagnostic("ALR005", Severity.ERROR, f"file/{path}", message, loc)
 
 
 def read(data: bytes, path: str) -> tuple[list[Alert], list[Diagnostic]]:
@@ -75,7 +80,7 @@ def _read_groups(groups: Any, loc: Location, path: str, alerts: list[Alert], pro
             problems.append(file_problem(path, group_loc, "a rule group must be a mapping with `name` and a "
                                          "`rules:` list"))
             continue
-        name = group.get("name") if isinstance(group.get("name"), str) else ""
+        name = group["name"] if isinstance(group.get("name"), str) else ""
         rules = group.get("rules") or []
         for position, rule in enumerate(rules):
             rule_loc = value_loc(rules, position, group_loc)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.perf.generate import SIZES, Size, generate  # noqa: E402
+from tests.perf.generate import SIZES, Size, generate
 
 NOW = "2026-03-02T09:00Z"  # away from the holidays, so every size is a healthy organisation
 FLOOR_SCRIPT = """

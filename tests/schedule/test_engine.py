@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from checker.model import Override, Policy, Rotation
-from checker.model import Node
 from checker.diagnostics import Location
-from checker.schedule import simulate_rotation, Slot
+from checker.model import Node, Override, Policy, Rotation
+from checker.schedule import Slot, simulate_rotation
 from checker.timeutil import parse_datetime, parse_window
 
-UTC = timezone.utc
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
 NODE = Node(Location("ownership.yaml"))

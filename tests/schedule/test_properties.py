@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import itertools
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -12,7 +13,6 @@ from checker.diagnostics import Location
 from checker.model import Node, Override, Policy, Rotation
 from checker.schedule import daily_windows, simulate_rotation, union
 
-UTC = timezone.utc
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham"]
 NODE = Node(Location("ownership.yaml"))
 
@@ -58,7 +58,7 @@ def test_union_of_slots_is_exactly_the_declared_window(case: tuple[Rotation, dat
 def test_slots_are_sorted_disjoint_and_nobody_overlaps_themselves(case: tuple[Rotation, datetime, datetime]) -> None:
     rotation, start, end = case
     slots = simulate_rotation(rotation, Policy(), start, end).slots
-    for earlier, later in zip(slots, slots[1:]):
+    for earlier, later in itertools.pairwise(slots):
         assert earlier.end <= later.start
     for slot in slots:
         assert start <= slot.start < slot.end <= end
@@ -71,7 +71,7 @@ def test_whole_shifts_go_to_members_in_turn(case: tuple[Rotation, datetime, date
     rotation, start, end = case
     for slot in simulate_rotation(rotation, Policy(), start, end).slots:
         if slot.override is None:
-            offset = slot.piece if slot.piece >= 0 else 0
+            offset = max(slot.piece, 0)
             assert slot.person == rotation.members[(slot.shift + offset) % len(rotation.members)]
 
 

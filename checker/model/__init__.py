@@ -1,0 +1,30 @@
+"""The resolved config: dataclasses (entities), and the builder that reads them from YAML documents."""
+
+from .builder import ModelBuilder
+from .entities import (
+    Alert,
+    AlertSource,
+    DiscoverySource,
+    EscalationLevel,
+    Leave,
+    Model,
+    Node,
+    OnCall,
+    Override,
+    Person,
+    Policy,
+    Rotation,
+    RotationPolicy,
+    Service,
+    ServicePolicy,
+    Team,
+    Waiver,
+    is_templated,
+    window_share,
+)
+
+__all__ = [
+    "Alert", "AlertSource", "DiscoverySource", "EscalationLevel", "Leave", "Model", "ModelBuilder", "Node",
+    "OnCall", "Override", "Person", "Policy", "Rotation", "RotationPolicy", "Service", "ServicePolicy", "Team",
+    "Waiver", "is_templated", "window_share",
+]

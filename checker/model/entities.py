@@ -1,0 +1,265 @@
+"""The resolved config as plain dataclasses: people, teams, rotations, services, policy, alerts, waivers.
+
+Nothing here reads YAML or computes a schedule; `builder.py` fills these in,
+the engine and the rules read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from ..diagnostics import Location, Severity
+
+
+@dataclass
+class Node:
+    """Where an entity is declared, and where each of its keys' values are."""
+
+    loc: Location
+    locs: dict[str, Location] = field(default_factory=dict)
+
+    def at(self, key: str) -> Location:
+        return self.locs.get(key, self.loc)
+
+
+@dataclass
+class RotationPolicy:
+    min_members: int = 4
+    max_shift: timedelta = timedelta(weeks=1)
+    max_consecutive: timedelta = timedelta(weeks=2)
+    max_gap: timedelta = timedelta(weeks=8)
+    max_oncall_fraction: float = 0.25
+    handoff_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    handoff_hours: tuple[int, int] = (9 * 60, 17 * 60)
+    holiday_window: tuple[tuple[int, int], tuple[int, int]] = ((12, 22), (1, 3))
+    holiday_max_shift: timedelta = timedelta(days=2)
+    protected_days: tuple[tuple[int, int], ...] = ((12, 25), (1, 1))
+    local_hours: tuple[int, int] = (7 * 60, 22 * 60)
+
+
+@dataclass
+class ServicePolicy:
+    require_runbook: bool = True
+    require_secondary: bool = True
+    min_escalation_levels: int = 2
+
+
+@dataclass
+class Policy:
+    horizon: timedelta = timedelta(weeks=12)
+    rotation: RotationPolicy = field(default_factory=RotationPolicy)
+    service: ServicePolicy = field(default_factory=ServicePolicy)
+    paging_severities: tuple[str, ...] = ("critical", "page")
+    rule_severity: dict[str, Severity] = field(default_factory=dict)
+    node: Node | None = None
+
+    def locate(self, section: str, key: str, fallback: Location) -> Location:
+        """Where a policy key is set, else the fallback (the default applies)."""
+        if self.node is None:
+            return fallback
+        return self.node.locs.get(f"{section}.{key}", fallback)
+
+
+@dataclass
+class Leave:
+    start: datetime
+    end: datetime
+    reason: str
+    loc: Location
+
+
+@dataclass
+class Person:
+    name: str
+    node: Node
+    display_name: str | None = None
+    github: str | None = None
+    email: str | None = None
+    timezone: str = "UTC"
+    tz: tzinfo = UTC
+    country: str | None = None
+    unavailable: list[Leave] = field(default_factory=list)
+    exempt: str | None = None
+
+
+@dataclass
+class OnCall:
+    primary: list[str]
+    secondary: list[str]
+    node: Node
+    locs: dict[str, list[Location]] = field(default_factory=dict)  # role -> where each name is written
+
+
+@dataclass
+class EscalationLevel:
+    kind: str  # rotation | team | contact
+    target: str
+    loc: Location
+
+
+@dataclass
+class Team:
+    name: str
+    node: Node
+    github_team: str | None = None
+    chat: str | None = None
+    members: list[str] = field(default_factory=list)
+    member_locs: list[Location] = field(default_factory=list)
+    oncall: OnCall | None = None
+    escalation: list[EscalationLevel] = field(default_factory=list)
+
+
+@dataclass
+class Override:
+    person: str
+    start: datetime
+    end: datetime
+    volunteer: bool
+    loc: Location
+
+
+@dataclass
+class Rotation:
+    name: str
+    node: Node
+    team: str | None = None
+    timezone: str = "UTC"
+    tz: tzinfo = UTC
+    members: list[str] = field(default_factory=list)
+    member_locs: list[Location] = field(default_factory=list)
+    shift: timedelta | None = None
+    start: datetime | None = None
+    hours: tuple[int, int] | None = None
+    holiday_shift: timedelta | None = None
+    overrides: list[Override] = field(default_factory=list)
+
+
+@dataclass
+class Service:
+    name: str
+    node: Node
+    team: str | None = None
+    lifecycle: str = "production"
+    coverage: str = "24x7"
+    oncall: OnCall | None = None  # as written on the service
+    runbook: str | None = None
+    paths: list[str] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+    depends_locs: list[Location] = field(default_factory=list)
+    description: str | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.lifecycle == "production"
+
+
+@dataclass
+class AlertSource:
+    type: str
+    paths: list[str]
+    owner_labels: list[str]
+    node: Node
+
+
+@dataclass
+class DiscoverySource:
+    kind: str  # directories | kubernetes | backstage
+    pattern: str
+    loc: Location
+
+
+@dataclass
+class Waiver:
+    rule: str
+    subject: str
+    reason: str
+    expires: date | None
+    loc: Location
+
+
+def is_templated(value: str) -> bool:
+    """A value filled in by Alertmanager at fire time ({{ $labels.team }}) names nobody now."""
+    return "{{" in value
+
+
+@dataclass
+class Alert:
+    """One alerting rule read from a rule file, with where each label and annotation is written."""
+
+    name: str
+    file: str
+    loc: Location  # where `alert: NAME` is written
+    group: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    label_locs: dict[str, Location] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    annotation_locs: dict[str, Location] = field(default_factory=dict)
+    owner_labels: tuple[str, ...] = ("team", "service")
+    # Filled by alerts.resolve_owners():
+    owner_label: str | None = None  # the label that decided, if any
+    team: str | None = None
+    service: str | None = None
+
+    @property
+    def subject(self) -> str:
+        return f"alert/{self.file}#{self.name}"
+
+    def is_paging(self, severities: tuple[str, ...]) -> bool:
+        return self.labels.get("severity") in severities
+
+
+@dataclass
+class Model:
+    config_file: str
+    files: list[str] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
+    people: dict[str, Person] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    rotations: dict[str, Rotation] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    alert_sources: list[AlertSource] = field(default_factory=list)
+    discovery: list[DiscoverySource] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    # Read from the repository by the pipeline (alerts.read_alerts), owners resolved.
+    alerts: list[Alert] = field(default_factory=list)
+
+    def oncall_for(self, service: Service) -> OnCall | None:
+        """The service's own on-call, else its team's."""
+        if service.oncall is not None:
+            return service.oncall
+        team = self.teams.get(service.team or "")
+        return team.oncall if team else None
+
+    def schedulable_members(self, rotation: Rotation) -> list[str]:
+        """Members who are declared and not exempt, in turn order."""
+        out = []
+        for name in rotation.members:
+            person = self.people.get(name)
+            if person is not None and person.exempt is None:
+                out.append(name)
+        return out
+
+    def oncall_shares(self) -> dict[str, list[tuple[str, float]]]:
+        """Each person's long-run share of time on call, per rotation (SPEC ROT008): the rotation's
+        daily window share divided by its schedulable members (a person listed twice counts twice)."""
+        shares: dict[str, list[tuple[str, float]]] = {}
+        for rotation in self.rotations.values():
+            schedulable = self.schedulable_members(rotation)
+            if not schedulable:
+                continue
+            share = window_share(rotation) / len(schedulable)
+            for person in dict.fromkeys(schedulable):
+                shares.setdefault(person, []).append((rotation.name, share * schedulable.count(person)))
+        return shares
+
+    def production_services_of(self, team: str) -> list[Service]:
+        return [s for s in self.services.values() if s.team == team and s.is_production]
+
+
+def window_share(rotation: Rotation) -> float:
+    """The fraction of each day a rotation covers."""
+    if rotation.hours is None:
+        return 1.0
+    start, end = rotation.hours
+    return ((end - start) % (24 * 60) or 24 * 60) / (24 * 60)
