@@ -20,6 +20,7 @@ from .common import (
     write_output,
 )
 from .group import cli
+from .locations import relative_to_repository
 
 
 @cli.command()
@@ -78,7 +79,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
             diagnostics = run_check(worktree, config_path, instant, prepare, loaded).diagnostics
     except ConfigMissing as exc:
         fail(str(exc))
-    outcome = Outcome(diagnostics, strict=strict, diff_mode=bool(base))
+    outcome = Outcome(relative_to_repository(diagnostics, root), strict=strict, diff_mode=bool(base))
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write_output(get_reporter(fmt, color=color).render(outcome), output)
     if fmt == "github":
