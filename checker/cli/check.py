@@ -123,10 +123,15 @@ def github_context() -> Any:
 
 def github_client(actions: Any) -> Any:
     from ..github import GitHub
+    from ..github_http import Budget
 
     token = actions.token if actions else (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN"))
     api_url = actions.api_url if actions else os.environ.get("GITHUB_API_URL", "https://api.github.com")
-    return GitHub(token, api_url)
+    try:
+        budget = Budget.from_env(os.environ)
+    except ValueError as exc:
+        fail(str(exc))
+    return GitHub(token, api_url, budget)
 
 
 def online_lookup(client: Any, notes: list[str]) -> Any:
