@@ -116,7 +116,7 @@ class BoundedAdapter(HTTPAdapter):
             size += len(chunk)
             if size > MAX_ANSWER_BYTES:
                 response.close()
-                raise GitHubLimit(f"GitHub's answer is longer than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB")
+                raise GitHubLimit(f"GitHub's answer is longer than {MAX_ANSWER_BYTES / 2**20:g} MiB")
             if time.monotonic() > deadline:
                 response.close()
                 raise self.budget.exhausted()

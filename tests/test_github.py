@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ class FakeGitHub:
         self.calls: list[tuple[str, str, Any]] = []
         self.fail_with: int | None = None
         self.refuse: set[tuple[str, str]] = set()  # (method, path) answered 403 like a read-only token
+        self.answer: dict[tuple[str, str], Callable[[Request], Response]] = {}  # (method, path) answered so
         self.users = {"alice-archer", "bobbrown"}
         self.teams = {"acme/payments"}
         server.expect_request(re.compile(f"^{prefix}/.*")).respond_with_handler(self.handle)
@@ -52,6 +54,8 @@ class FakeGitHub:
         body = json.loads(request.data) if request.data else None
         self.calls.append((request.method, path, body))
         assert request.headers.get("Authorization") in (f"token {TOKEN}", f"Bearer {TOKEN}")
+        if (request.method, path) in self.answer:
+            return self.answer[request.method, path](request)
         if self.fail_with == 403 or (request.method, path) in self.refuse:
             return self.json({"message": "Resource not accessible by integration"}, 403)
         if self.fail_with == 429:
@@ -111,6 +115,10 @@ class FakeGitHub:
 
 @pytest.fixture
 def pr_repo(tmp_path: Path) -> tuple[Path, Path]:
+    return make_pr_repo(tmp_path)
+
+
+def make_pr_repo(tmp_path: Path) -> tuple[Path, Path]:
     """A repository whose pull request adds a service without runbook, and its Actions event file."""
     root = init_repo(tmp_path / "repo")
     base = commit_files(root, {"ownership.yaml": HEALTHY}, "base")
