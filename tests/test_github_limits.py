@@ -100,14 +100,18 @@ def test_a_check_run_answer_without_an_id_is_a_failure(httpserver: HTTPServer, p
     assert "created with" not in result.output
 
 
-def test_a_comment_answer_that_is_not_json_is_a_failure(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("answer", "why"), [
+    ("<html>ok</html>", "GitHub's answer to creating the comment is not the JSON object the API promises (no `id`)"),
+    ('{"id": 1, "html_url": ', "GitHub's answer is not valid JSON"),
+])
+def test_a_comment_answer_that_is_not_json_is_a_failure(httpserver: HTTPServer, pr_repo, run,  # type: ignore[no-untyped-def]
+                                                        answer: str, why: str) -> None:
     root, event = pr_repo
     fake = FakeGitHub(httpserver)
-    fake.answer["POST", COMMENTS[1]] = lambda request: Response("<html>ok</html>", content_type="text/html")
+    fake.answer["POST", COMMENTS[1]] = lambda request: Response(answer, content_type="text/html")
     result = run_check(run, root, actions_env(event, fake.base))
-    assert problems(result.output) == [("ownership: could not update the pull-request comment: GitHub's answer to "
-                                        "creating the comment is not the JSON object the API promises (no `id`); "
-                                        "the check's verdict is unchanged")]
+    assert problems(result.output) == [f"ownership: could not update the pull-request comment: {why}; the check's verdict "
+                                       f"is unchanged"]
 
 
 def test_a_slow_github_stops_at_the_run_s_time_budget(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
@@ -207,7 +211,7 @@ def test_a_long_message_is_cut_to_fit_an_annotation(httpserver: HTTPServer, pr_r
     assert max(len(a["message"].encode()) for a in post["output"]["annotations"]) <= 64 * 1024
 
 
-def test_the_bound_hooks_into_pygithub(tmp_path: Path) -> None:
+def test_the_bound_hooks_into_pygithub() -> None:
     """bound() wraps PyGithub's private connection class; a PyGithub release that renames it fails here."""
     from github import Github
 
