@@ -110,8 +110,8 @@ def test_a_comment_answer_that_is_not_json_is_a_failure(httpserver: HTTPServer, 
     fake = FakeGitHub(httpserver)
     fake.answer["POST", COMMENTS[1]] = lambda request: Response(answer, content_type="text/html")
     result = run_check(run, root, actions_env(event, fake.base))
-    assert problems(result.output) == [f"ownership: could not update the pull-request comment: {why}; the check's verdict "
-                                       f"is unchanged"]
+    expected = f"ownership: could not update the pull-request comment: {why}; the check's verdict is unchanged"
+    assert problems(result.output) == [expected]
 
 
 def test_a_slow_github_stops_at_the_run_s_time_budget(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
