@@ -116,8 +116,8 @@ class GitHub:
 
     def _call(self, verb: str, path: str, body: dict[str, Any] | None = None,
               parameters: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
-        headers, data = self.requester.requestJsonAndCheck(verb, path, parameters=parameters, input=body)
-        return headers, data
+        """(headers, decoded JSON) of one REST call; GithubException for an error status."""
+        return self.requester.requestJsonAndCheck(verb, path, parameters=parameters, input=body)
 
     def identity(self) -> str:
         """The login the token acts as: GET /user for a personal token; the Actions GITHUB_TOKEN is
@@ -178,10 +178,11 @@ class GitHub:
         """The pull request's comments, page by page along `Link: rel="next"`, at most MAX_COMMENT_PAGES
         pages; None after the last one allowed when GitHub says there are more."""
         url: str | None = path
-        for _ in range(MAX_COMMENT_PAGES):
+        for number in range(MAX_COMMENT_PAGES):
             if url is None:
                 return
-            headers, page = self._call("GET", url, parameters={"per_page": PER_PAGE} if url == path else None)
+            # the first page asks for full pages; GitHub's next links carry the parameters on
+            headers, page = self._call("GET", url, parameters=None if number else {"per_page": PER_PAGE})
             if not isinstance(page, list):
                 raise GitHubAnswerError("GitHub's answer listing the comments is not a JSON list")
             yield from (c for c in page if isinstance(c, dict))

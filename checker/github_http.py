@@ -23,6 +23,7 @@ from typing import Any
 
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
+from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import Timeout
 
 BUDGET_ENV = "OWNERSHIP_GITHUB_TIMEOUT"
@@ -102,7 +103,10 @@ class BoundedAdapter(HTTPAdapter):
             if not stream:
                 self._read(response, started + remaining)
             return response
-        except Timeout:
+        except (Timeout, RequestsConnectionError) as exc:
+            # requests reports a read that timed out in the body as a ConnectionError
+            if not isinstance(exc, Timeout) and time.monotonic() - started < limit:
+                raise
             if limit >= remaining:
                 raise self.budget.exhausted() from None
             raise GitHubLimit(f"GitHub did not answer within {limit:g} s") from None

@@ -141,6 +141,25 @@ def test_a_slow_github_stops_at_the_run_s_time_budget(httpserver: HTTPServer, pr
     assert elapsed < 10
 
 
+def test_a_github_that_stalls_mid_answer_stops_at_the_budget(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
+    root, event = pr_repo
+    fake = FakeGitHub(httpserver)
+
+    def stalls() -> Any:
+        yield b"["
+        time.sleep(2)
+        yield b"]"
+
+    fake.answer[COMMENTS] = lambda request: Response(stalls(), content_type="application/json")
+    env = {**actions_env(event, fake.base), "OWNERSHIP_GITHUB_TIMEOUT": "0.5"}
+    started = time.monotonic()
+    result = run_check(run, root, env)
+    budget = "GitHub calls took this run's whole time budget of 0.5 s (OWNERSHIP_GITHUB_TIMEOUT)"
+    expected = f"ownership: could not update the pull-request comment: {budget}; the check's verdict is unchanged"
+    assert problems(result.output) == [expected]
+    assert time.monotonic() - started < 2
+
+
 @pytest.mark.parametrize("value", ["abc", "0", "-5", "inf", "nan"])
 def test_a_budget_that_is_not_a_positive_number_is_a_usage_error(pr_repo, run, value: str) -> None:  # type: ignore[no-untyped-def]
     root, event = pr_repo
