@@ -341,3 +341,22 @@ def test_online_in_diff_mode_asks_once_for_both_sides(httpserver: HTTPServer, tm
     asked = [path for _, path, _ in fake.calls]
     assert len(asked) == len(set(asked))
     subprocess.run(["git", "status"], cwd=root, check=True, capture_output=True)
+
+
+def test_check_run_annotations_name_files_from_the_repository_root(httpserver: HTTPServer, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                   run) -> None:
+    """With `working-directory: sub/dir`, GitHub still places annotations by paths from the root."""
+    root = init_repo(tmp_path / "mono")
+    base = commit_files(root, {"sub/dir/ownership.yaml": HEALTHY}, "base")
+    git(root, "checkout", "-q", "-b", "change")
+    head = commit_files(root, {"sub/dir/ownership.yaml": HEALTHY + "  billing: {team: t}\n"}, "billing")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}}))
+    fake = FakeGitHub(httpserver)
+    result = run_check(run, root / "sub/dir", {**actions_env(event, fake.base), "GITHUB_WORKSPACE": str(root)},
+                       "--check-run")
+    assert result.exit_code == 1
+    [post] = [body for method, path, body in fake.calls if path.endswith("/check-runs")]
+    assert {a["path"] for a in post["output"]["annotations"]} == {"sub/dir/ownership.yaml"}
+    [comment] = fake.comments.values()
+    assert "sub/dir/ownership.yaml" in comment["body"]
