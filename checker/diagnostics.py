@@ -35,6 +35,9 @@ class Diagnostic:
     new: bool | None = None
     # Filled in by the pipeline from the catalogue, so rules need not repeat it.
     name: str = field(default="", compare=False)
+    # What tells apart two diagnostics of one rule and subject (a person, an interval), when a rule
+    # can say; SARIF fingerprints use it. Not part of the identity diff mode compares.
+    detail: str = field(default="", compare=False)
 
     @property
     def key(self) -> tuple[str, str]:

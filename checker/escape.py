@@ -133,3 +133,20 @@ def codeowners_path(path: str) -> str:
     if _CONTROLS.search(path) or "#" in path:
         raise UnwritablePath(f"path {terminal(path)!r} holds a line break, '#' or a control character")
     return path.replace("\\", "\\\\").replace(" ", "\\ ")
+
+
+_URI_PATH_SAFE = "/-._~"  # RFC 3986 unreserved characters (besides letters and digits) and the segment separator
+
+
+def uri_path(path: str) -> str:
+    """A repository path as a relative URI reference (SARIF's `artifactLocation.uri`): every byte
+    outside RFC 3986's unreserved set and `/` percent-encoded from UTF-8 (a space, `#`, `?`, `%`
+    or a colon in the first segment would otherwise change what the URI means); a file name
+    that is not UTF-8 keeps its own bytes."""
+    from urllib.parse import quote
+
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system produced: keep it visible rather than fail
+        raw = path.encode("utf-8", "surrogatepass")
+    return quote(raw, safe=_URI_PATH_SAFE)

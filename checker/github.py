@@ -9,18 +9,26 @@ never appears in output.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
+from .escape import terminal
 from .gitdiff import SHA
+from .github_http import Budget, GitHubAnswerError, GitHubLimit, bound, next_page
 from .model import Model
 from .reporters import Outcome
 from .rules.github import OnlineFacts
 
 COMMENT_MARKER = "<!-- ownership-as-code:check -->"
+ACTIONS_BOT = "github-actions[bot]"  # who the Actions GITHUB_TOKEN writes as
 CHECK_RUN_NAME = "ownership"
 ANNOTATIONS_PER_REQUEST = 50  # the Checks API's limit per create/update call
+MAX_ANNOTATIONS = 4 * ANNOTATIONS_PER_REQUEST  # per check run: blocking first, the rest counted in the summary
+MAX_ANNOTATION_MESSAGE = 16_000  # characters: within the API's 64 KB per message in any UTF-8
+PER_PAGE = 100  # GitHub's largest page
+MAX_COMMENT_PAGES = 50  # 5,000 comments: then stop looking for our earlier comment and say so
 
 
 class EventError(Exception):
@@ -68,76 +76,152 @@ def actions_context(env: Mapping[str, str]) -> ActionsContext | None:
 
 
 class GitHub:
-    """A thin, failure-tolerant wrapper over PyGithub."""
+    """A thin, failure-tolerant wrapper over PyGithub, every call within the bounds of github_http."""
 
-    def __init__(self, token: str | None, api_url: str) -> None:
+    def __init__(self, token: str | None, api_url: str, budget: Budget | None = None) -> None:
         from github import Auth, Github
 
         self.token = token
+        self.api_url = api_url.rstrip("/")
+        self._identity: str | None = None
         self._known: dict[str, bool] = {}  # login or org/slug -> exists; asked once per run
         self._organizations: dict[str, Any] = {}
-        options: dict[str, Any] = {"auth": Auth.Token(token) if token else None, "base_url": api_url,
-                                   "timeout": 15, "retry": None, "seconds_between_requests": None,
-                                   "seconds_between_writes": None}
-        self.client = Github(**options)  # look-ups: each call asks GitHub at once
-        self.lazy = Github(**options, lazy=True)  # repository objects built from known names, no extra request
+        self.client = Github(auth=Auth.Token(token) if token else None, base_url=self.api_url, timeout=15,
+                             retry=None, seconds_between_requests=None, seconds_between_writes=None,
+                             per_page=PER_PAGE)
+        bound(self.client, budget or Budget())
+        self.requester = self.client.requester  # for the endpoints whose answers are checked here
 
-    def explain(self, what: str, exc: BaseException) -> str:
+    def explain(self, what: str, exc: BaseException, permission: str | None = None) -> str:
         """One line: what could not be done, and why, with the token scrubbed."""
         from github import GithubException, RateLimitExceededException
 
-        if isinstance(exc, RateLimitExceededException):
+        if isinstance(exc, (GitHubLimit, GitHubAnswerError)):
+            why = str(exc)
+        elif isinstance(exc, RateLimitExceededException):
             why = "GitHub's rate limit is exhausted"
         elif isinstance(exc, GithubException):
             message = exc.data.get("message") if isinstance(exc.data, dict) else None
-            why = f"GitHub answered {exc.status}" + (f" ({message})" if message else "")
-            if exc.status in (401, 403) and "rate limit" not in str(message).lower():
-                why += "; the token cannot do this (a pull request from a fork gets a read-only token)"
+            why = f"GitHub answered {exc.status}"
+            if isinstance(message, str) and message:
+                why += f" ({terminal(message[:200])})"
+            if exc.status in (401, 403, 404) and permission:
+                why += f"; the token needs {permission} (a pull request from a fork, for example, gets a read-only token)"
+        elif isinstance(exc, ValueError):  # json.JSONDecodeError: a body that starts like JSON but is not
+            why = "GitHub's answer is not valid JSON"
         else:
             why = f"GitHub could not be reached ({type(exc).__name__})"
         text = f"ownership: could not {what}: {why}; the check's verdict is unchanged"
         return text.replace(self.token, "***") if self.token else text
 
+    def _call(self, verb: str, path: str, body: dict[str, Any] | None = None,
+              parameters: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
+        """(headers, decoded JSON) of one REST call; GithubException for an error status."""
+        return self.requester.requestJsonAndCheck(verb, path, parameters=parameters, input=body)
+
+    def identity(self) -> str:
+        """The login the token acts as: GET /user for a personal token; the Actions GITHUB_TOKEN is
+        an installation token, for which GitHub refuses /user, and it acts as github-actions[bot]."""
+        from github import GithubException
+
+        if self._identity is None:
+            try:
+                _, user = self._call("GET", "/user")
+            except GithubException as exc:
+                message = exc.data.get("message") if isinstance(exc.data, dict) else None
+                if exc.status != 403 or "not accessible by integration" not in str(message).lower():
+                    raise
+                user = {"login": ACTIONS_BOT}
+            login = user.get("login") if isinstance(user, dict) else None
+            if not isinstance(login, str) or not login:
+                raise GitHubAnswerError("GitHub's answer to GET /user names no login")
+            self._identity = login
+        return self._identity
+
     # --- the pull-request comment
 
     def upsert_comment(self, repository: str, number: int, outcome: Outcome) -> str:
-        """Edit our earlier comment (found by its marker), create one if needed; resolve it when all passes."""
+        """Edit our earlier comment (found by its marker and its author: the token's own identity),
+        create one if needed; resolve it when all passes."""
+        try:
+            return self._upsert_comment(repository, number, outcome)
+        except Exception as exc:  # noqa: BLE001 - any GitHub failure is reported, never fatal
+            return self.explain("update the pull-request comment", exc, "`pull-requests: write`")
+
+    def _upsert_comment(self, repository: str, number: int, outcome: Outcome) -> str:
         from .reporters.markdown import render_comment
 
-        try:
-            issue = self.lazy.get_repo(repository).get_issue(number)
-            earlier = next((c for c in issue.get_comments() if COMMENT_MARKER in (c.body or "")), None)
-            if outcome.blocking_count == 0 and earlier is None:
-                return "nothing blocking: no pull-request comment needed"
-            body = COMMENT_MARKER + "\n" + render_comment(outcome)
-            if earlier is not None:
-                earlier.edit(body)
-                return f"updated the pull-request comment {earlier.html_url}"
-            created = issue.create_comment(body)
-            return f"commented on the pull request: {created.html_url}"
-        except Exception as exc:  # noqa: BLE001 - any GitHub failure is reported, never fatal
-            return self.explain("update the pull-request comment", exc)
+        me = self.identity().lower()
+        earlier, searched_all = None, True
+        for comment in self._comments(f"/repos/{repository}/issues/{number}/comments"):
+            if comment is None:
+                searched_all = False
+                break
+            author = comment.get("user")
+            body = comment.get("body")
+            if (isinstance(author, dict) and str(author.get("login", "")).lower() == me
+                    and isinstance(body, str) and COMMENT_MARKER in body and isinstance(comment.get("id"), int)):
+                earlier = comment
+                break
+        remark = "" if searched_all else (f" (stopped looking for an earlier comment after {MAX_COMMENT_PAGES} "
+                                          "pages of comments)")
+        if outcome.blocking_count == 0 and earlier is None:
+            return "nothing blocking: no pull-request comment needed" + remark
+        body = COMMENT_MARKER + "\n" + render_comment(outcome)
+        if earlier is not None:
+            _, answer = self._call("PATCH", f"/repos/{repository}/issues/comments/{earlier['id']}", {"body": body})
+            return f"updated the pull-request comment {_url(answer, 'updating the comment')}"
+        _, answer = self._call("POST", f"/repos/{repository}/issues/{number}/comments", {"body": body})
+        return f"commented on the pull request: {_url(answer, 'creating the comment')}{remark}"
+
+    def _comments(self, path: str) -> Iterator[dict[str, Any] | None]:
+        """The pull request's comments, page by page along `Link: rel="next"`, at most MAX_COMMENT_PAGES
+        pages; None after the last one allowed when GitHub says there are more."""
+        url: str | None = path
+        for number in range(MAX_COMMENT_PAGES):
+            if url is None:
+                return
+            # the first page asks for full pages; GitHub's next links carry the parameters on
+            headers, page = self._call("GET", url, parameters=None if number else {"per_page": PER_PAGE})
+            if not isinstance(page, list):
+                raise GitHubAnswerError("GitHub's answer listing the comments is not a JSON list")
+            yield from (c for c in page if isinstance(c, dict))
+            url = next_page(headers) if page else None
+            if url is not None and not _same_api(url, self.api_url):
+                raise GitHubAnswerError("GitHub's next-page link leads away from the API")
+        if url is not None:
+            yield None
 
     # --- the check run
 
     def check_run(self, repository: str, head_sha: str, outcome: Outcome) -> str:
-        annotations = [_annotation(d, outcome) for d in outcome.by_importance()]
-        conclusion = "failure" if outcome.blocking_count else "success"
-        summary = (f"{outcome.blocking_count} blocking, {outcome.errors} error(s), {outcome.warnings} "
-                   "warning(s)")
         try:
-            repo = self.lazy.get_repo(repository)
-            batches = [annotations[i:i + ANNOTATIONS_PER_REQUEST]
-                       for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)] or [[]]
-            title = f"ownership check: {summary}"
-            output: dict[str, Any] = {"title": title, "summary": summary, "annotations": batches[0]}
-            run = repo.create_check_run(name=CHECK_RUN_NAME, head_sha=head_sha, status="completed",
-                                        conclusion=conclusion, output=output)
-            for batch in batches[1:]:
-                run.edit(output={"title": title, "summary": summary, "annotations": batch})
-            return f"check run '{CHECK_RUN_NAME}' created with {len(annotations)} annotation(s)"
+            return self._check_run(repository, head_sha, outcome)
         except Exception as exc:  # noqa: BLE001
-            return self.explain("create the check run (it needs `checks: write`)", exc)
+            return self.explain("create the check run", exc, "`checks: write`")
+
+    def _check_run(self, repository: str, head_sha: str, outcome: Outcome) -> str:
+        ranked = outcome.by_importance()  # blocking first: they are the ones that must show
+        annotations = [_annotation(d, outcome) for d in ranked[:MAX_ANNOTATIONS]]
+        left_out = len(ranked) - len(annotations)
+        counts = f"{outcome.blocking_count} blocking, {outcome.errors} error(s), {outcome.warnings} warning(s)"
+        title, summary = f"ownership check: {counts}", counts
+        if left_out:
+            summary += (f"; {len(annotations)} annotated, {left_out} more not annotated (the job log and "
+                        "`ownership check` list them all)")
+        batches = [annotations[i:i + ANNOTATIONS_PER_REQUEST]
+                   for i in range(0, len(annotations), ANNOTATIONS_PER_REQUEST)] or [[]]
+        _, run = self._call("POST", f"/repos/{repository}/check-runs", {
+            "name": CHECK_RUN_NAME, "head_sha": head_sha, "status": "completed",
+            "conclusion": "failure" if outcome.blocking_count else "success",
+            "output": {"title": title, "summary": summary, "annotations": batches[0]}})
+        run_id = _id(run, "creating the check run")
+        for batch in batches[1:]:
+            _, answer = self._call("PATCH", f"/repos/{repository}/check-runs/{run_id}",
+                                   {"output": {"title": title, "summary": summary, "annotations": batch}})
+            _id(answer, "adding annotations to the check run")
+        more = f" ({left_out} more not annotated)" if left_out else ""
+        return f"check run '{CHECK_RUN_NAME}' created with {len(annotations)} annotation(s){more}"
 
     # --- --online
 
@@ -167,8 +251,30 @@ class GitHub:
                     except UnknownObjectException:
                         self._known[team] = False
         except Exception as exc:  # noqa: BLE001
-            return OnlineFacts(), self.explain("check GitHub logins and teams (--online)", exc)
+            return OnlineFacts(), self.explain("check GitHub logins and teams (--online)", exc,
+                                               "`members: read` on the organisation (a classic token: `read:org`)")
         return OnlineFacts({u for u in logins if not self._known[u]}, {t for t in teams if not self._known[t]}), None
+
+
+def _id(answer: Any, doing: str) -> int:
+    """The `id` of what GitHub says it created or changed; an answer without one (an HTML page from
+    a proxy, an empty body) is a failure, not a success."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("id"), int):
+        raise GitHubAnswerError(f"GitHub's answer to {doing} is not the JSON object the API promises (no `id`)")
+    return int(answer["id"])
+
+
+def _url(answer: Any, doing: str) -> str:
+    _id(answer, doing)
+    url = answer.get("html_url")
+    return terminal(url[:300]) if isinstance(url, str) else f"#{answer['id']}"
+
+
+def _same_api(url: str, api_url: str) -> bool:
+    """A next-page link must stay on the API it came from (PyGithub would send the token along)."""
+    link, api = urlsplit(url), urlsplit(api_url)
+    return (link.scheme, link.netloc) == (api.scheme, api.netloc) and link.path.startswith(api.path.rstrip("/") + "/")
+
 
 def _annotation(diagnostic: Any, outcome: Outcome) -> dict[str, Any]:
     level = "failure" if outcome.blocking(diagnostic) else "warning"
@@ -178,6 +284,6 @@ def _annotation(diagnostic: Any, outcome: Outcome) -> dict[str, Any]:
         "end_line": diagnostic.location.line,
         "annotation_level": level,
         "title": f"{diagnostic.rule} {diagnostic.name}",
-        "message": f"{diagnostic.message} [{diagnostic.subject}]",
+        "message": f"{diagnostic.message} [{diagnostic.subject}]"[:MAX_ANNOTATION_MESSAGE],
     }
 

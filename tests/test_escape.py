@@ -178,3 +178,18 @@ def test_codeowners_path_is_one_token_or_refused(text: str) -> None:
         return
     assert "\n" not in written and "#" not in written
     assert not re.search(r"(?<!\\) ", written.replace("\\\\", ""))  # every space is escaped
+
+
+@given(st.text(alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(list(" #?%:;@&=+$,[]\\\x00\n")))))
+def test_uri_path_is_an_rfc3986_path_that_reads_back(path: str) -> None:
+    from urllib.parse import unquote_to_bytes, urlsplit
+
+    uri = escape.uri_path(path)
+    assert re.fullmatch(r"[A-Za-z0-9\-._~/%]*", uri)
+    assert urlsplit(uri).path == uri  # no scheme, query or fragment
+    assert unquote_to_bytes(uri) == path.encode("utf-8", "surrogateescape")
+
+
+def test_uri_path_keeps_the_bytes_of_a_name_that_is_not_utf8() -> None:
+    assert escape.uri_path(b"services/caf\xe9 #1.yaml".decode("utf-8", "surrogateescape")) == \
+        "services/caf%E9%20%231.yaml"

@@ -8,6 +8,9 @@ import sys
 
 from tests.conftest import NOW_TEXT, REPO_ROOT
 
+# Paths are from the git repository's root (SPEC §11): examples/broken/... in a clone, as they are in an sdist.
+BROKEN_PREFIX = "examples/broken/" if (REPO_ROOT / ".git").exists() else ""
+
 
 def run_example(name: str, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -26,7 +29,9 @@ def test_acme_passes_cleanly() -> None:
 def test_broken_shows_each_rule_at_its_line() -> None:
     done = run_example("broken", "--format", "json")
     assert done.returncode == 1, done.stderr
-    found = {(d["rule"], d["file"], d["line"]) for d in json.loads(done.stdout)["diagnostics"]}
+    diagnostics = json.loads(done.stdout)["diagnostics"]
+    assert all(d["file"].startswith(BROKEN_PREFIX) for d in diagnostics)
+    found = {(d["rule"], d["file"][len(BROKEN_PREFIX):], d["line"]) for d in diagnostics}
     expected = {
         ("CFG001", "ownership/typo.yaml", 3),
         ("CFG002", "ownership.yaml", 94),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,31 @@ TOKEN = "ghs_secretTOKEN1234567890"
 
 
 class FakeGitHub:
-    """Just enough of the REST API: issue comments, check runs, users, org teams. Records every call."""
+    """Just enough of the REST API: the token's user, issue comments (paginated), check runs, users, org
+    teams. The token is an Actions installation token (GET /user refused, writes as github-actions[bot])
+    unless `login` names a user (a personal token). Records every call."""
 
-    def __init__(self, server: HTTPServer, prefix: str = "") -> None:
+    def __init__(self, server: HTTPServer, prefix: str = "", login: str | None = None) -> None:
         self.server, self.prefix = server, prefix
         self.base = server.url_for(prefix).rstrip("/")
+        self.login = login
         self.comments: dict[int, dict[str, Any]] = {}
         self.calls: list[tuple[str, str, Any]] = []
         self.fail_with: int | None = None
+        self.refuse: set[tuple[str, str]] = set()  # (method, path) answered 403 like a read-only token
+        self.answer: dict[tuple[str, str], Callable[[Request], Response]] = {}  # (method, path) answered so
         self.users = {"alice-archer", "bobbrown"}
         self.teams = {"acme/payments"}
         server.expect_request(re.compile(f"^{prefix}/.*")).respond_with_handler(self.handle)
+
+    @property
+    def author(self) -> dict[str, str]:
+        return {"login": self.login, "type": "User"} if self.login else {"login": "github-actions[bot]", "type": "Bot"}
+
+    def add_comment(self, body: str, login: str, kind: str = "User") -> int:
+        comment_id = len(self.comments) + 100
+        self.comments[comment_id] = self._comment(comment_id, body, {"login": login, "type": kind})
+        return comment_id
 
     def json(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         return Response(json.dumps(body), status=status, content_type="application/json", headers=headers)
@@ -39,7 +54,9 @@ class FakeGitHub:
         body = json.loads(request.data) if request.data else None
         self.calls.append((request.method, path, body))
         assert request.headers.get("Authorization") in (f"token {TOKEN}", f"Bearer {TOKEN}")
-        if self.fail_with == 403:
+        if (request.method, path) in self.answer:
+            return self.answer[request.method, path](request)
+        if self.fail_with == 403 or (request.method, path) in self.refuse:
             return self.json({"message": "Resource not accessible by integration"}, 403)
         if self.fail_with == 429:
             return self.json({"message": "API rate limit exceeded"}, 403,
@@ -47,13 +64,15 @@ class FakeGitHub:
         if self.fail_with:
             return self.json({"message": "Server Error"}, self.fail_with)
         repo = f"{self.base}/repos/acme/shop"
-        if request.method == "GET" and path == "/repos/acme/shop/issues/7":
-            return self.json({"number": 7, "url": f"{repo}/issues/7"})
+        if path == "/user":
+            if self.login:
+                return self.json({"login": self.login, "type": "User"})
+            return self.json({"message": "Resource not accessible by integration"}, 403)
         if path == "/repos/acme/shop/issues/7/comments":
             if request.method == "GET":
-                return self.json(list(self.comments.values()))
+                return self.comment_page(request)
             comment_id = len(self.comments) + 100
-            self.comments[comment_id] = self._comment(comment_id, body["body"])
+            self.comments[comment_id] = self._comment(comment_id, body["body"], self.author)
             return self.json(self.comments[comment_id], 201)
         match = re.fullmatch(r"/repos/acme/shop/issues/comments/(\d+)", path)
         if match and request.method == "PATCH":
@@ -77,13 +96,29 @@ class FakeGitHub:
             return self.json({"slug": match.group(2)} if found else {"message": "Not Found"}, 200 if found else 404)
         return self.json({"message": f"unexpected {request.method} {path}"}, 599)
 
-    def _comment(self, comment_id: int, body: str) -> dict[str, Any]:
-        return {"id": comment_id, "body": body, "url": f"{self.base}/repos/acme/shop/issues/comments/{comment_id}",
+    def comment_page(self, request: Request) -> Response:
+        """Pages as GitHub serves them: `per_page` and `page` parameters, a `Link: rel="next"` header."""
+        size, page = int(request.args.get("per_page", 30)), int(request.args.get("page", 1))
+        everything = list(self.comments.values())
+        chunk = everything[(page - 1) * size:page * size]
+        headers = {}
+        if page * size < len(everything):
+            headers["Link"] = (f'<{self.base}/repos/acme/shop/issues/7/comments?per_page={size}&page={page + 1}>; '
+                               'rel="next"')
+        return self.json(chunk, headers=headers)
+
+    def _comment(self, comment_id: int, body: str, user: dict[str, str]) -> dict[str, Any]:
+        return {"id": comment_id, "body": body, "user": user,
+                "url": f"{self.base}/repos/acme/shop/issues/comments/{comment_id}",
                 "html_url": f"https://github.example/acme/shop/pull/7#issuecomment-{comment_id}"}
 
 
 @pytest.fixture
 def pr_repo(tmp_path: Path) -> tuple[Path, Path]:
+    return make_pr_repo(tmp_path)
+
+
+def make_pr_repo(tmp_path: Path) -> tuple[Path, Path]:
     """A repository whose pull request adds a service without runbook, and its Actions event file."""
     root = init_repo(tmp_path / "repo")
     base = commit_files(root, {"ownership.yaml": HEALTHY}, "base")
@@ -137,7 +172,7 @@ def test_no_comment_when_nothing_blocks_and_none_was_made(httpserver: HTTPServer
 
 
 @pytest.mark.parametrize(("status", "said"), [
-    (403, "GitHub answered 403 (Resource not accessible by integration); the token cannot do this"),
+    (403, "GitHub answered 403 (Resource not accessible by integration); the token needs `pull-requests: write`"),
     (429, "GitHub's rate limit is exhausted"),
     (502, "GitHub answered 502"),
 ])
@@ -153,6 +188,71 @@ def test_github_failures_never_change_the_verdict(httpserver: HTTPServer, pr_rep
     assert "Traceback" not in result.output and TOKEN not in result.output
     (root / "ownership.yaml").write_text(HEALTHY)
     assert run_check(run, root, actions_env(event, fake.base)).exit_code == 0
+
+
+MARKER = "<!-- ownership-as-code:check -->"
+
+
+def test_a_marker_comment_by_someone_else_is_never_edited(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
+    """Anyone can paste the hidden marker into a comment; only the token's own comment is ours."""
+    root, event = pr_repo
+    fake = FakeGitHub(httpserver)
+    forged = fake.add_comment(MARKER + "\nnothing blocking ✅", "mallory")
+    result = run_check(run, root, actions_env(event, fake.base))
+    assert "commented on the pull request" in result.output
+    assert fake.comments[forged]["body"] == MARKER + "\nnothing blocking ✅"
+    assert not [call for call in fake.calls if call[0] == "PATCH"]
+    [ours] = [c for c in fake.comments.values() if c["user"]["login"] == "github-actions[bot]"]
+    assert "1 blocking" in ours["body"]
+
+
+def test_the_actions_bot_comment_is_edited(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
+    root, event = pr_repo
+    fake = FakeGitHub(httpserver)
+    fake.add_comment(MARKER + "\nforged", "mallory")
+    fake.add_comment("a review remark", "github-actions[bot]", "Bot")
+    ours = fake.add_comment(MARKER + "\nold report", "github-actions[bot]", "Bot")
+    result = run_check(run, root, actions_env(event, fake.base))
+    assert f"updated the pull-request comment https://github.example/acme/shop/pull/7#issuecomment-{ours}" \
+        in result.output
+    assert [(m, p) for m, p, _ in fake.calls if m != "GET"] == [("PATCH", f"/repos/acme/shop/issues/comments/{ours}")]
+    assert "1 blocking" in fake.comments[ours]["body"]
+
+
+def test_a_personal_token_edits_the_comment_of_its_own_user(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
+    root, event = pr_repo
+    fake = FakeGitHub(httpserver, login="Octo-Me")
+    bot = fake.add_comment(MARKER + "\nby the bot", "github-actions[bot]", "Bot")
+    mine = fake.add_comment(MARKER + "\nold report", "octo-me")  # logins compare without case
+    run_check(run, root, actions_env(event, fake.base))
+    assert fake.comments[bot]["body"] == MARKER + "\nby the bot"
+    assert "1 blocking" in fake.comments[mine]["body"]
+    assert [path for m, path, _ in fake.calls if m == "GET"].count("/user") == 1
+
+
+def test_our_comment_is_found_on_a_later_page(httpserver: HTTPServer, pr_repo, run) -> None:  # type: ignore[no-untyped-def]
+    root, event = pr_repo
+    fake = FakeGitHub(httpserver)
+    for i in range(250):
+        fake.add_comment(f"remark {i}", "someone")
+    ours = fake.add_comment(MARKER + "\nold report", "github-actions[bot]", "Bot")
+    result = run_check(run, root, actions_env(event, fake.base))
+    assert "updated the pull-request comment" in result.output and "1 blocking" in fake.comments[ours]["body"]
+    assert [m for m, p, _ in fake.calls if p.endswith("/comments")] == ["GET", "GET", "GET"]
+
+
+def test_a_refused_comment_says_what_github_answered_and_which_permission(httpserver: HTTPServer, pr_repo,  # type: ignore[no-untyped-def]
+                                                                         run) -> None:
+    root, event = pr_repo
+    fake = FakeGitHub(httpserver)
+    fake.refuse.add(("POST", "/repos/acme/shop/issues/7/comments"))
+    result = run_check(run, root, actions_env(event, fake.base))
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if line.startswith("ownership: could not")]
+    assert line == ("ownership: could not update the pull-request comment: GitHub answered 403 (Resource not "
+                    "accessible by integration); the token needs `pull-requests: write` (a pull request from a "
+                    "fork, for example, gets a read-only token); the check's verdict is unchanged")
+    assert fake.comments == {} and TOKEN not in result.output
 
 
 def test_unreachable_github(pr_repo, run) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +284,7 @@ def test_enterprise_api_url_is_used(httpserver: HTTPServer, pr_repo, run) -> Non
     fake = FakeGitHub(httpserver, prefix="/api/v3")
     result = run_check(run, root, actions_env(event, fake.base))
     assert "commented on the pull request" in result.output
-    assert fake.calls and all(path.startswith("/repos/") for _, path, _ in fake.calls)
+    assert fake.calls and all(path.startswith("/repos/") or path == "/user" for _, path, _ in fake.calls)
     assert all(r.path.startswith("/api/v3/") for r, _ in httpserver.log)
 
 
@@ -241,3 +341,22 @@ def test_online_in_diff_mode_asks_once_for_both_sides(httpserver: HTTPServer, tm
     asked = [path for _, path, _ in fake.calls]
     assert len(asked) == len(set(asked))
     subprocess.run(["git", "status"], cwd=root, check=True, capture_output=True)
+
+
+def test_check_run_annotations_name_files_from_the_repository_root(httpserver: HTTPServer, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                   run) -> None:
+    """With `working-directory: sub/dir`, GitHub still places annotations by paths from the root."""
+    root = init_repo(tmp_path / "mono")
+    base = commit_files(root, {"sub/dir/ownership.yaml": HEALTHY}, "base")
+    git(root, "checkout", "-q", "-b", "change")
+    head = commit_files(root, {"sub/dir/ownership.yaml": HEALTHY + "  billing: {team: t}\n"}, "billing")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 7, "base": {"sha": base}, "head": {"sha": head}}}))
+    fake = FakeGitHub(httpserver)
+    result = run_check(run, root / "sub/dir", {**actions_env(event, fake.base), "GITHUB_WORKSPACE": str(root)},
+                       "--check-run")
+    assert result.exit_code == 1
+    [post] = [body for method, path, body in fake.calls if path.endswith("/check-runs")]
+    assert {a["path"] for a in post["output"]["annotations"]} == {"sub/dir/ownership.yaml"}
+    [comment] = fake.comments.values()
+    assert "sub/dir/ownership.yaml" in comment["body"]

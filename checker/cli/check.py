@@ -20,6 +20,7 @@ from .common import (
     write_output,
 )
 from .group import cli
+from .locations import relative_to_repository
 
 
 @cli.command()
@@ -78,7 +79,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
             diagnostics = run_check(worktree, config_path, instant, prepare, loaded).diagnostics
     except ConfigMissing as exc:
         fail(str(exc))
-    outcome = Outcome(diagnostics, strict=strict, diff_mode=bool(base))
+    outcome = Outcome(relative_to_repository(diagnostics, root), strict=strict, diff_mode=bool(base))
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write_output(get_reporter(fmt, color=color).render(outcome), output)
     if fmt == "github":
@@ -122,10 +123,15 @@ def github_context() -> Any:
 
 def github_client(actions: Any) -> Any:
     from ..github import GitHub
+    from ..github_http import Budget
 
     token = actions.token if actions else (os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN"))
     api_url = actions.api_url if actions else os.environ.get("GITHUB_API_URL", "https://api.github.com")
-    return GitHub(token, api_url)
+    try:
+        budget = Budget.from_env(os.environ)
+    except ValueError as exc:
+        fail(str(exc))
+    return GitHub(token, api_url, budget)
 
 
 def online_lookup(client: Any, notes: list[str]) -> Any:

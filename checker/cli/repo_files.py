@@ -10,6 +10,7 @@ import click
 
 from .common import EXIT_BLOCKING, EXIT_OK, config_options, fail, load_model, resolve_paths
 from .group import cli
+from .locations import relative_to_repository
 
 
 @cli.command()
@@ -43,7 +44,7 @@ def codeowners(config: str | None, repo: str | None, check_only: bool, output: s
         problems.append(Diagnostic("COD001", Severity.ERROR, f"file/{target}", message,
                                    Location(target, first + 1, 1), name="codeowners-out-of-sync"))
     if problems:
-        click.echo(get_reporter("text").render(Outcome(problems)), nl=False)
+        click.echo(get_reporter("text").render(Outcome(relative_to_repository(problems, root))), nl=False)
     if check_only:
         if current is not None and current != wanted:
             click.echo(generator.diff(current, wanted, target), nl=False)

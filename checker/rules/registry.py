@@ -27,6 +27,9 @@ class Finding:
     subject: str
     location: Location
     message: str
+    # What distinguishes this finding from others of its rule and subject (a person, an interval):
+    # carried into Diagnostic.detail for SARIF fingerprints.
+    detail: str = field(default="", compare=False)
 
 
 @dataclass
@@ -127,4 +130,5 @@ def run_rules(context: Context) -> Iterator[Diagnostic]:
         if severity is Severity.OFF:
             continue
         for found in info.check(context):
-            yield Diagnostic(info.id, severity, found.subject, found.message, found.location, name=info.name)
+            yield Diagnostic(info.id, severity, found.subject, found.message, found.location, name=info.name,
+                             detail=found.detail)
