@@ -352,7 +352,11 @@ def _gantt_module() -> Path | None:
         return None
     roots = [os.environ.get("MERMAID_NODE_MODULES", "")]
     if npm:
-        roots.append(subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=30).stdout.strip())
+        try:
+            roots.append(subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=30,
+                                        check=False).stdout.strip())
+        except (OSError, subprocess.TimeoutExpired):
+            pass
     for root in filter(None, roots):
         found = sorted(Path(root).glob("mermaid/dist/chunks/mermaid.core/ganttDiagram-*.mjs"))
         if found:

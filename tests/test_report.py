@@ -69,7 +69,7 @@ def test_teams_and_load(report: dict) -> None:  # type: ignore[type-arg]
 
 
 def test_attention_lists_undeclared_services_and_unowned_alerts(run) -> None:  # type: ignore[no-untyped-def]
-    data = json.loads(run("report", "--repo", BROKEN, "--now", NOW, "--format", "json").output)
+    data = json.loads(run("report", "--repo", BROKEN, "--now", NOW, "--format", "json").stdout)  # stderr warns
     assert [s["name"] for s in data["attention"]["undeclared_services"]] == ["shadow-api"]
     assert {a["rule"] for a in data["attention"]["unowned_alerts"]} == {"ALR001", "ALR002"}
     markdown = run("report", "--repo", BROKEN, "--now", NOW).output

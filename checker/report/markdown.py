@@ -17,9 +17,10 @@ _PLAIN_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # the schema's name pattern: sa
 
 
 def _text(value: Any) -> str:
-    """A value as GFM text; empty names get a visible placeholder."""
-    text = "" if value is None else str(value)
-    return escape.gfm_text(text) if text else UNNAMED
+    """A value as GFM text; an empty name gets a visible placeholder, a missing one (None) stays empty."""
+    if value is None:
+        return ""
+    return escape.gfm_text(str(value)) if value != "" else UNNAMED
 
 
 def _names(values: list[str]) -> str:
