@@ -97,11 +97,11 @@ def test_text_output_ends_with_what_was_checked() -> None:
     assert get_reporter("text").render(Outcome([])) == "no problems found\n"  # older callers
 
 
-@pytest.mark.parametrize("command", [["who", "s"], ["calendar", "--output", "x.ics"], ["codeowners", "--check"],
+@pytest.mark.parametrize("command", [["who", "s"], ["calendar", "--output", "{repo}/x.ics"], ["codeowners", "--check"],
                                      ["report", "--now", NOW_TEXT]])
 def test_commands_that_warn_about_a_broken_config_escape_it(hostile_repo: Path, run,  # type: ignore[no-untyped-def]
                                                             command: list[str]) -> None:
-    result = run(*command, "--repo", str(hostile_repo))
+    result = run(*[arg.replace("{repo}", str(hostile_repo)) for arg in command], "--repo", str(hostile_repo))
     assert "ownership: warning: the config has" in result.stderr
     assert "(first: ownership.yaml:3:" in result.stderr  # people.a's forged key, quoted
     # the report itself is Markdown, the other outputs are lines of a log
