@@ -9,6 +9,7 @@ tests/test_escape.py.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,23 +37,25 @@ def _visible(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def _hidden(char: str) -> bool:
-    """A character a log viewer or terminal would act on or not show: a control, a line or paragraph
-    separator, a lone surrogate, a format character (bidi overrides, zero-width spaces, soft hyphen,
-    BOM: they reorder or hide text, and culture-aware matching, like the Actions runner's, skips them)."""
-    return bool(_CONTROLS.match(char)) or char in _INVISIBLE or unicodedata.category(char) == "Cf"
+@functools.lru_cache(maxsize=4096)
+def _shown(char: str) -> str:
+    """A character as a terminal line shows it: visibly escaped when a log viewer or terminal would act
+    on it or not show it (a control, a line or paragraph separator, a lone surrogate, a format character:
+    bidi overrides, zero-width spaces, soft hyphen, BOM, which reorder or hide text and which
+    culture-aware matching, like the Actions runner's, skips), else itself."""
+    hidden = _CONTROLS.match(char) or char in _INVISIBLE or unicodedata.category(char) == "Cf"
+    return _visible(char) if hidden else char
 
 
 def _show_hidden(match: re.Match[str]) -> str:
-    char = match.group(0)
-    return _visible(char) if _hidden(char) else char
+    return _shown(match.group(0))
 
 
 def terminal(text: str) -> str:
     """One line for a terminal or a CI log: control, format and other invisible characters shown as
     visible escapes (so a value can neither recolour, erase, reorder nor split the line), and the
     runner's legacy `##[command]` syntax, which works mid-line, broken up (`##\\x5b`)."""
-    shown = _NOT_PLAIN.sub(_show_hidden, text)
+    shown = text if text.isascii() and text.isprintable() else _NOT_PLAIN.sub(_show_hidden, text)
     return shown.replace(_LEGACY_COMMAND, "##\\x5b")
 
 

@@ -32,8 +32,8 @@ class TextReporter(Reporter):
                 if self.color else label
             rule = click.style(escape.terminal(d.rule), bold=True) if self.color else escape.terminal(d.rule)
             # The location starts the line: log_line keeps it from reading as a workflow command.
-            lines.append(f"{escape.log_line(str(d.location))}: {styled} {rule} {escape.terminal(d.name)}: "
-                         f"{escape.terminal(d.message)} [{escape.terminal(d.subject)}]")
+            lines.append(f"{escape.log_line(str(d.location))}: {styled} {rule} "
+                         f"{escape.terminal(f'{d.name}: {d.message} [{d.subject}]')}")
         blocking = outcome.blocking_count
         summary = (f"{outcome.errors} error(s), {outcome.warnings} warning(s), {blocking} blocking"
                    if outcome.diagnostics else "no problems found")
