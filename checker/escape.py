@@ -123,11 +123,13 @@ _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#&=+,;%!$*@']")
 
 def gfm_link(url: str) -> str | None:
     """An https URL as a Markdown link destination (`[text](DESTINATION)`), percent-encoded so that
-    nothing in it can end the link or the table cell; None when the URL may not be linked (safe_url)."""
+    nothing in it can end the link or the table cell, and `&` backslash-escaped so that no entity
+    (`&quot;`, `&#10;`) is decoded in it; None when the URL may not be linked (safe_url)."""
     safe = safe_url(url)
     if safe is None:
         return None
-    return _URL_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group(0).encode()), safe)
+    encoded = _URL_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group(0).encode()), safe)
+    return encoded.replace("&", "\\&")
 
 
 # Mermaid gantt: `#` starts a comment, `:` ends a task's text, `;` ends a statement, `%%` starts a

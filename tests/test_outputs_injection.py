@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from checker import escape
@@ -391,3 +393,17 @@ def test_mermaid_reads_every_label_as_one_task() -> None:
     assert [t["task"].strip().lstrip("\u200b") for t in parsed["tasks"]] == \
         [escape.mermaid_label(name).lstrip("\u200b") for name in names]
 
+
+
+@pytest.mark.skipif(GANTT_MODULE is None, reason="the mermaid npm package is not installed (npm install -g mermaid)")
+@settings(max_examples=8, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("#:;%`{}\n\r\t\u2028 ")),
+                                   st.sampled_from(["gantt", "click ", "section ", "2026-01-01", "%%{"]))).map("".join),
+                min_size=1, max_size=40))
+def test_mermaid_reads_any_labels_as_one_task_each(names: list[str]) -> None:
+    lines = ["gantt", "    dateFormat YYYY-MM-DD HH:mm", f"    section {escape.mermaid_label(names[0])}"]
+    lines += [f"    {escape.mermaid_label(name)} :t{i}, 2026-01-01 00:00, 2026-01-02 00:00" for i, name in enumerate(names)]
+    parsed = mermaid_parse("\n".join(lines) + "\n")
+    assert parsed is not None
+    assert [t["id"] for t in parsed["tasks"]] == [f"t{i}" for i in range(len(names))]
+    assert [t["task"].strip() for t in parsed["tasks"]] == [escape.mermaid_label(name).strip() for name in names]
