@@ -9,13 +9,22 @@ tests/test_escape.py.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
 # C0 and C1 control characters, DEL, Unicode line separators and lone surrogates (a file name
 # that is not UTF-8): never printed raw (terminal escapes, fake line breaks, encoding crashes).
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 # A workflow command is a line that starts with `::` (the runner trims leading white space first).
-_WORKFLOW_COMMAND_START = re.compile(r"\A[\s\x00-\x1f]*::")
+_WORKFLOW_COMMAND_START = re.compile(r"\A\s*::")
+# The runner's legacy command syntax, `##[error]...`, is honoured anywhere in a line.
+_LEGACY_COMMAND = "##["
+# Invisible characters that are not format characters (Cf) but show nothing: the combining grapheme
+# joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation selectors.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0")
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e]")
 
 
 def _visible(char: str) -> str:
@@ -23,13 +32,31 @@ def _visible(char: str) -> str:
     named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
     if char in named:
         return named[char]
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(char: str) -> str:
+    """A character as a terminal line shows it: visibly escaped when a log viewer or terminal would act
+    on it or not show it (a control, a line or paragraph separator, a lone surrogate, a format character:
+    bidi overrides, zero-width spaces, soft hyphen, BOM, which reorder or hide text and which
+    culture-aware matching, like the Actions runner's, skips), else itself."""
+    hidden = _CONTROLS.match(char) or char in _INVISIBLE or unicodedata.category(char) == "Cf"
+    return _visible(char) if hidden else char
+
+
+def _show_hidden(match: re.Match[str]) -> str:
+    return _shown(match.group(0))
 
 
 def terminal(text: str) -> str:
-    """One line for a terminal or a CI log: control characters (escape sequences, CR, LF, NUL)
-    shown as visible escapes, so a value can neither recolour, erase nor split the line."""
-    return _CONTROLS.sub(lambda m: _visible(m.group(0)), text)
+    """One line for a terminal or a CI log: control, format and other invisible characters shown as
+    visible escapes (so a value can neither recolour, erase, reorder nor split the line), and the
+    runner's legacy `##[command]` syntax, which works mid-line, broken up (`##\\x5b`)."""
+    shown = text if text.isascii() and text.isprintable() else _NOT_PLAIN.sub(_show_hidden, text)
+    return shown.replace(_LEGACY_COMMAND, "##\\x5b")
 
 
 def log_line(text: str) -> str:
@@ -41,7 +68,9 @@ def log_line(text: str) -> str:
 
 
 def workflow_data(text: str) -> str:
-    """The message of a workflow command (`::error ...::MESSAGE`), as the Actions toolkit escapes it."""
+    """The message of a workflow command (`::error ...::MESSAGE`), as the Actions toolkit escapes it;
+    a lone surrogate (a file name that is not UTF-8), which no log can hold, shown as `\\udcff`."""
+    text = _SURROGATES.sub(lambda m: _visible(m.group(0)), text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -75,6 +104,52 @@ def gfm_code(text: str, in_table: bool = False) -> str:
     if flat.startswith(("`", " ")) or flat.endswith(("`", " ")) or not flat:
         flat = f" {flat} "
     return f"{fence}{flat}{fence}"
+
+
+def gfm_message(text: str, in_table: bool = False) -> str:
+    """Prose that quotes code between backticks, as diagnostic messages do (``add `secondary: x` ``):
+    each quoted piece as a code span (gfm_code), the rest as plain text (gfm_text); an unpaired
+    backtick is shown as itself. Whatever the pieces, nothing but text and code spans renders."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an odd number of backticks: the last one pairs with nothing
+        pieces[-2:] = [pieces[-2] + "`" + pieces[-1]]
+    return "".join(gfm_code(piece, in_table) if index % 2 else gfm_text(piece) for index, piece in enumerate(pieces))
+
+
+# What may stay as is in a Markdown link destination; everything else (spaces, parentheses, brackets,
+# angle brackets, `|` that would split a table cell, backslashes, non-ASCII) is percent-encoded.
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#&=+,;%!$*@']")
+
+
+def gfm_link(url: str) -> str | None:
+    """An https URL as a Markdown link destination (`[text](DESTINATION)`), percent-encoded so that
+    nothing in it can end the link or the table cell, and `&` backslash-escaped so that no entity
+    (`&quot;`, `&#10;`) is decoded in it; None when the URL may not be linked (safe_url)."""
+    safe = safe_url(url)
+    if safe is None:
+        return None
+    encoded = _URL_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group(0).encode()), safe)
+    return encoded.replace("&", "\\&")
+
+
+# Mermaid gantt: `#` starts a comment, `:` ends a task's text, `;` ends a statement, `%%` starts a
+# comment or an init directive (anywhere in the diagram), a backtick could close the Markdown fence,
+# braces open `accDescr {` blocks.
+_MERMAID_BREAKERS = re.compile(r"[#:;%`{}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Words the gantt lexer reads as statements when a line starts with them (case-insensitive), and dates.
+_MERMAID_KEYWORD_START = re.compile(
+    r"(?i)(gantt|dateformat|inclusiveenddates|topaxis|axisformat|tickinterval|includes|excludes|todaymarker"
+    r"|weekday|weekend|displaymode|title|acctitle|accdescr|section|click|href|call|[0-9]{4}-[0-9]{2}-[0-9]{2})")
+
+
+def mermaid_label(text: str, placeholder: str = "(no name)") -> str:
+    """A section or task name in a Mermaid gantt chart (inside a ```mermaid fence), one line: the
+    characters that end or comment out a statement become spaces, and a name that would start with a
+    gantt keyword or a date gets a zero-width space in front. Never empty: placeholder instead."""
+    label = " ".join(_MERMAID_BREAKERS.sub(" ", text).split())
+    if not label:
+        label = placeholder
+    return "\u200b" + label if _MERMAID_KEYWORD_START.match(label) else label
 
 
 def html_text(text: str) -> str:

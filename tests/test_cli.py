@@ -117,10 +117,10 @@ def test_github_limits_annotations_to_ten_per_level(repo, run) -> None:  # type:
 
 
 def test_github_escaping_of_newlines_and_percent() -> None:
-    from checker.reporters.github import escape_data, escape_property
+    from checker.escape import workflow_data, workflow_property
 
-    assert escape_data("a%b\r\nc") == "a%25b%0D%0Ac"
-    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+    assert workflow_data("a%b\r\nc") == "a%25b%0D%0Ac"
+    assert workflow_property("a:b,c") == "a%3Ab%2Cc"
 
 
 def test_sarif_structure(repo, run) -> None:  # type: ignore[no-untyped-def]

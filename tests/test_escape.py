@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import re
+import unicodedata
 
 import pytest
 import yaml
@@ -77,7 +78,8 @@ def test_gfm_text_renders_as_the_same_plain_text(text: str) -> None:
     children = _inline_children("x " + rendered)  # not at a line start: no block markup either way
     assert {kind for kind, _ in children} <= {"text", "softbreak"}
     shown = "".join(content for _, content in children).replace("\u200b", "")
-    assert shown == "x " + _flat(text).strip(" ") or shown.rstrip() == ("x " + _flat(text)).rstrip()
+    flat = _flat(text).replace("\u200b", "")  # the zero-width spaces gfm_text adds are not compared
+    assert shown == "x " + flat.strip(" ") or shown.rstrip() == ("x " + flat).rstrip()
     assert not re.search(r"[@#][A-Za-z0-9]", rendered)  # no live mentions or issue references
 
 
@@ -193,3 +195,120 @@ def test_uri_path_is_an_rfc3986_path_that_reads_back(path: str) -> None:
 def test_uri_path_keeps_the_bytes_of_a_name_that_is_not_utf8() -> None:
     assert escape.uri_path(b"services/caf\xe9 #1.yaml".decode("utf-8", "surrogateescape")) == \
         "services/caf%E9%20%231.yaml"
+
+
+FORMAT_CHARACTERS = st.sampled_from(list("\u00ad\u061c\u200b\u200d\u200e\u202a\u202e\u2066\u2069\ufeff\u034f"))
+LOG_HOSTILE = st.lists(st.one_of(st.characters(codec="utf-8"), FORMAT_CHARACTERS,
+                                  st.sampled_from(["#", "[", ":", " ", "\n", "\x1b", "\u3000", "##[", "::"]))
+                       ).map("".join)
+
+
+@given(LOG_HOSTILE)
+def test_terminal_hides_nothing_and_breaks_legacy_commands(text: str) -> None:
+    shown = escape.terminal(text)
+    assert not CONTROL.search(shown)
+    assert not any(unicodedata.category(char) == "Cf" for char in shown)  # no bidi override, no zero-width
+    assert "##[" not in shown  # the runner honours `##[command]` anywhere in a line
+
+
+@given(LOG_HOSTILE)
+def test_log_line_is_no_workflow_command_even_behind_invisible_characters(text: str) -> None:
+    line = escape.log_line(text)
+    # .NET's TrimStart, then StartsWith("::"); culture-aware matching would skip format characters
+    # (and the combining grapheme joiner), so they are skipped here too.
+    visible = "".join(char for char in line if unicodedata.category(char) != "Cf" and char != "\u034f").lstrip()
+    assert not visible.startswith("::") and "##[" not in line and "\n" not in line
+
+
+def test_log_line_examples_of_what_the_runner_would_act_on() -> None:
+    assert escape.log_line("\u200b::stop-commands::x") == "\\u200b::stop-commands::x"
+    assert escape.log_line("\u3000::error::forged") == "> \u3000::error::forged"
+    assert escape.log_line("ok ##[error]forged") == "ok ##\\x5berror]forged"
+    assert escape.terminal("a\u202eevil") == "a\\u202eevil"
+
+
+def test_workflow_data_writes_a_name_that_is_not_utf8() -> None:
+    name = b"rules/\xff.yaml".decode("utf-8", "surrogateescape")
+    assert escape.workflow_property(name) == "rules/\\udcff.yaml"
+    escape.workflow_data(name).encode("utf-8")
+
+
+def _text_tokens(children: list[tuple[str, str]]) -> list[str]:
+    return [content for kind, content in children if kind == "text"]
+
+
+@settings(max_examples=300)
+@given(HOSTILE)
+def test_gfm_message_renders_only_text_and_code(text: str) -> None:
+    rendered = escape.gfm_message(text)
+    children = _inline_children("x " + rendered)
+    assert {kind for kind, _ in children} <= {"text", "code_inline", "softbreak"}
+    assert not any(re.search(r"@[A-Za-z0-9]", content) for content in _text_tokens(children))
+    shown = "".join(content for _, content in children).replace("\u200b", "")
+    last = text.rfind("`") if text.count("`") % 2 else len(text)  # an unpaired last backtick is shown
+    expected = _flat(text[:last].replace("`", "") + text[last:]).replace("\u200b", "")
+    assert "".join(shown.split()) == "".join(("x " + expected).split())
+
+
+def test_gfm_message_shows_quoted_code_as_code() -> None:
+    children = _inline_children("x " + escape.gfm_message("add `secondary: <b>x</b>` for @acme/sre"))
+    assert children == [("text", "x add "), ("code_inline", "secondary: <b>x</b>"), ("text", " for @\u200bacme/sre")]
+
+
+@settings(max_examples=300)
+@given(HOSTILE)
+def test_gfm_message_in_a_table_cell_stays_one_cell(text: str) -> None:
+    table = f"| a | b |\n|---|---|\n| {escape.gfm_message(text, in_table=True)} | end |\n"
+    tokens = MARKDOWN.parse(table)
+    assert len([t for t in tokens if t.type == "td_open"]) == 2
+    assert [t for t in tokens if t.type == "inline"][-1].content == "end"
+
+
+@settings(max_examples=300)
+@given(HOSTILE)
+def test_gfm_link_is_one_link_to_the_same_url(tail: str) -> None:
+    from urllib.parse import unquote
+
+    url = "https://wiki.example/" + tail
+    destination = escape.gfm_link(url)
+    if destination is None:
+        assert escape.safe_url(url) is None
+        return
+    table = f"| a | b |\n|---|---|\n| [runbook]({destination}) | end |\n"
+    tokens = MARKDOWN.parse(table)
+    assert len([t for t in tokens if t.type == "td_open"]) == 2
+    cell = [t for t in tokens if t.type == "inline"][-2]
+    children = cell.children or []
+    assert [c.type for c in children] == ["link_open", "text", "link_close"]
+    href = str(children[0].attrs["href"])
+    assert href.startswith("https://wiki.example/")
+    assert unquote(href) == unquote(url)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "http://x", "docs/runbook.md", "https://x\n)"])
+def test_gfm_link_refuses_what_safe_url_refuses(url: str) -> None:
+    assert escape.gfm_link(url) is None
+
+
+# What the Mermaid gantt lexer (mermaid's gantt.jison) acts on in a task or section name.
+_GANTT_BREAKERS = re.compile(r"[#:;%`\n\r]")
+_GANTT_KEYWORDS = re.compile(r"(?i)\A[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*"
+                             r"(gantt|dateformat\s|inclusiveenddates|topaxis|axisformat\s|tickinterval\s|includes\s"
+                             r"|excludes\s|todaymarker\s|weekday\s|title\s|accdescription\s|accdescr|acctitle"
+                             r"|section\s|click\s|href\s|call\s|\d{4}-\d{2}-\d{2})")
+
+
+@given(HOSTILE)
+def test_mermaid_label_is_one_plain_gantt_name(text: str) -> None:
+    label = escape.mermaid_label(text)
+    assert label.strip() and not _GANTT_BREAKERS.search(label) and not CONTROL.search(label)
+    assert not _GANTT_KEYWORDS.match(label)
+    assert "```" not in label and "%%" not in label
+
+
+def test_mermaid_label_examples() -> None:
+    assert escape.mermaid_label("Dave Diaz") == "Dave Diaz"
+    assert escape.mermaid_label("a: b # c ; d %%{init: {}}%% ```") == "a b c d init ( )".replace(" ( )", "")
+    assert escape.mermaid_label("Click Smith") == "\u200bClick Smith"
+    assert escape.mermaid_label("") == "(no name)"
+    assert escape.mermaid_label("::", placeholder="?") == "?"

@@ -32,6 +32,8 @@ def main() -> None:
     except Exception as exc:  # a bug in the checker: one line, not a traceback, unless asked for
         if os.environ.get("OWNERSHIP_DEBUG"):
             raise
-        click.echo(f"ownership: internal error: {type(exc).__name__}: {exc} "
+        from ..escape import terminal
+
+        click.echo(f"ownership: internal error: {type(exc).__name__}: {terminal(str(exc))} "
                    "(set OWNERSHIP_DEBUG=1 for the traceback and please report it)", err=True)
         sys.exit(EXIT_USAGE)

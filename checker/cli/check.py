@@ -46,7 +46,8 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     file, an alert file, a discovered service's files, a runbook.
     """
     from ..config import ConfigMissing
-    from ..reporters import Outcome, get_reporter
+    from ..escape import log_line
+    from ..reporters import Checked, Outcome, get_reporter
     from ..sources.worktree import WorktreeSource
 
     instant = parse_instant(now, "--now")
@@ -70,16 +71,17 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
             from ..gitdiff import GitError
 
             try:
-                diagnostics = run_diff_check(str(root), config_path, instant, base, prepare).head.diagnostics
+                result = run_diff_check(str(root), config_path, instant, base, prepare).head
             except GitError as exc:
                 fail(str(exc))
         else:
             from ..pipeline import run_check
 
-            diagnostics = run_check(worktree, config_path, instant, prepare, loaded).diagnostics
+            result = run_check(worktree, config_path, instant, prepare, loaded)
     except ConfigMissing as exc:
         fail(str(exc))
-    outcome = Outcome(relative_to_repository(diagnostics, root), strict=strict, diff_mode=bool(base))
+    outcome = Outcome(relative_to_repository(result.diagnostics, root), strict=strict, diff_mode=bool(base),
+                      checked=Checked.of(result.model))
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write_output(get_reporter(fmt, color=color).render(outcome), output)
     if fmt == "github":
@@ -92,7 +94,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
         else:
             notes.append("ownership: --check-run needs GitHub Actions with GITHUB_TOKEN; no check run created")
     for note in notes:
-        click.echo(note, err=True)
+        click.echo(log_line(note), err=True)  # notes quote GitHub's answers
     sys.exit(EXIT_BLOCKING if outcome.blocking_count else EXIT_OK)
 
 

@@ -15,8 +15,11 @@ FORMATS = ["text", "json", "github", "sarif", "markdown"]  # checker.reporters.F
 
 
 def fail(message: str) -> NoReturn:
-    """A one-line error and exit 2."""
-    click.echo(f"ownership: error: {message}", err=True)
+    """A one-line error and exit 2. The message may quote the repository (a name, a path): escaped so it
+    stays one line that no terminal or CI runner acts on."""
+    from ..escape import terminal
+
+    click.echo(f"ownership: error: {terminal(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -71,10 +74,19 @@ def load_model(repo: str | None, config: str | None) -> Any:
         loaded = load_config(WorktreeSource(str(root)), config_path)
     except ConfigMissing as exc:
         fail(str(exc))
-    from ..diagnostics import sort_diagnostics
-
-    errors = [d for d in sort_diagnostics(loaded.diagnostics) if d.severity.value == "error"]
-    if errors:
-        click.echo(f"ownership: warning: the config has {len(errors)} error(s) (first: {errors[0].location}: "
-                   f"{errors[0].message}); run `ownership check`", err=True)
+    warn_config_errors(loaded.diagnostics)
     return loaded.model
+
+
+def warn_config_errors(diagnostics: list[Any]) -> None:
+    """One line on stderr when the config has errors, for commands that use it without checking it.
+    The first error quotes the config: escaped, so a key can neither forge a workflow command nor
+    rewrite the terminal."""
+    from ..diagnostics import sort_diagnostics
+    from ..escape import terminal
+
+    errors = [d for d in sort_diagnostics(diagnostics) if d.severity.value == "error"]
+    if errors:
+        click.echo(f"ownership: warning: the config has {len(errors)} error(s) (first: "
+                   f"{terminal(str(errors[0].location))}: {terminal(errors[0].message)}); run `ownership check`",
+                   err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import config_options, fail, parse_instant, resolve_paths, write_output
+from .common import config_options, fail, parse_instant, resolve_paths, warn_config_errors, write_output
 from .group import cli
 
 
@@ -31,6 +31,8 @@ def report(config: str | None, repo: str | None, fmt: str, output: str | None, w
         result = run_check(WorktreeSource(str(root)), config_path, instant)
     except ConfigMissing as exc:
         fail(str(exc))
+    # The report renders whatever the config holds; a broken config is said, as by who and calendar.
+    warn_config_errors([d for d in result.diagnostics if d.rule.startswith("CFG")])
     data = build_report(result, instant, weeks)
     if fmt == "json":
         text = json.dumps(data, indent=2) + "\n"

@@ -47,7 +47,11 @@ def codeowners(config: str | None, repo: str | None, check_only: bool, output: s
         click.echo(get_reporter("text").render(Outcome(relative_to_repository(problems, root))), nl=False)
     if check_only:
         if current is not None and current != wanted:
-            click.echo(generator.diff(current, wanted, target), nl=False)
+            from ..escape import log_line
+
+            # CODEOWNERS is the pull request's file: each diff line shown, never acted on by a terminal or runner.
+            lines = [line for line in generator.diff(current, wanted, target).split("\n") if line]
+            click.echo("".join(log_line(line) + "\n" for line in lines), nl=False)
         if not problems:
             click.echo(f"{target} is in sync with ownership.yaml")
         sys.exit(EXIT_BLOCKING if problems else EXIT_OK)

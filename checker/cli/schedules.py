@@ -20,6 +20,7 @@ def who(service_name: str, config: str | None, repo: str | None, at: str | None,
     """Who is primary and secondary on call for SERVICE at T; exit 1 if no primary is."""
     import json
 
+    from ..escape import log_line, terminal
     from ..schedule import format_local
     from ..who import on_call
 
@@ -40,7 +41,7 @@ def who(service_name: str, config: str | None, repo: str | None, at: str | None,
             } for p in people],
         }, indent=2))
     else:
-        click.echo(f"{service.name} at {instant.isoformat()}")
+        click.echo(log_line(f"{service.name} at {instant.isoformat()}"))
         for role in ("primary", "secondary"):
             found = [p for p in people if p.role == role]
             if not found:
@@ -50,7 +51,8 @@ def who(service_name: str, config: str | None, repo: str | None, at: str | None,
                 person = model.people.get(p.person)
                 label = f"{p.person} ({person.display_name})" if person and person.display_name else p.person
                 note = ", override" if p.override else ""
-                click.echo(f"  {role + ':':<11}{label} on {p.rotation} until {format_local(p.until, tz)} {tz}{note}")
+                click.echo(f"  {role + ':':<11}{terminal(label)} on {terminal(p.rotation)} until "
+                           f"{format_local(p.until, tz)} {tz}{note}")
     sys.exit(EXIT_OK if any(p.role == "primary" for p in people) else EXIT_BLOCKING)
 
 

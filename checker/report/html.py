@@ -1,10 +1,17 @@
-"""The report as one self-contained HTML page: inline CSS, inline SVG, no network, prints well."""
+"""The report as one self-contained HTML page: inline CSS, inline SVG, no network, prints well.
+
+Every value from the config goes through checker.escape.html_text (text and
+quoted attributes alike); a runbook is a link only when it is an https URL
+(escape.safe_url), otherwise it is shown as text.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import Any
+
+from .. import escape
 
 CSS = """
 :root { --ink:#1f2933; --muted:#616e7c; --line:#e4e7eb; --bg:#f5f7fa; --ok:#2f855a; --bad:#c53030;
@@ -53,8 +60,16 @@ PALETTE = ["#2b6cb0", "#2f855a", "#b7791f", "#6b46c1", "#c05621", "#2c7a7b", "#b
            "#276749"]
 
 
+UNNAMED = "(no name)"  # shown for an empty name (a schema error the report still renders)
+
+
 def _e(value: Any) -> str:
-    return escape("" if value is None else str(value))
+    return escape.html_text("" if value is None else str(value))
+
+
+def _name(value: Any) -> str:
+    """A name as HTML; an empty one gets a visible placeholder."""
+    return _e(value) if value else f'<span class="muted">{UNNAMED}</span>'
 
 
 def _when(iso: str) -> str:
@@ -65,7 +80,7 @@ def _who(entries: list[dict[str, Any]], role: str) -> str:
     found = [e for e in entries if e["role"] == role]
     if not found:
         return '<span class="pill bad">nobody</span>'
-    return "<br>".join(f"{_e(e['name'] or e['person'])} <span class=\"muted\">{_e(e['rotation'])} · until "
+    return "<br>".join(f"{_name(e['name'] or e['person'])} <span class=\"muted\">{_name(e['rotation'])} · until "
                        f"{_e(_when(e['until']))}</span>" for e in found)
 
 
@@ -109,17 +124,23 @@ def _services(report: dict[str, Any]) -> str:
         status = ('<span class="pill ok">ok</span>' if not problems else
                   f'<span class="pill bad" title="{_e("; ".join(d["rule"] + " " + d["message"] for d in problems))}">'
                   f'{len(problems)} open</span>')
-        runbook = (f'<a href="{_e(svc["runbook"])}">runbook</a>' if svc["runbook"]
-                   else '<span class="pill bad">none</span>')
+        runbook = _runbook(svc["runbook"])
         lifecycle = svc["lifecycle"] if svc["lifecycle"] == "production" else \
             f'<span class="pill warn">{_e(svc["lifecycle"])}</span>'
-        rows.append(f"<tr><td><b>{_e(svc['name'])}</b><br><span class=\"muted\">{_e(svc['description'] or '')}</span>"
+        rows.append(f"<tr><td><b>{_name(svc['name'])}</b><br><span class=\"muted\">{_e(svc['description'] or '')}</span>"
                     f"</td><td>{_e(svc['team'] or '—')}</td><td>{lifecycle}</td><td>{_e(svc['coverage'])}</td>"
                     f"<td>{_who(svc['oncall_now'], 'primary')}</td><td>{_who(svc['oncall_now'], 'secondary')}</td>"
                     f"<td>{runbook}</td><td>{svc['alerts']['paging']} / {svc['alerts']['other']}</td><td>{status}</td></tr>")
     return ("<h2>Services</h2><table><thead><tr><th>service</th><th>team</th><th>lifecycle</th><th>coverage</th>"
             "<th>primary now</th><th>secondary now</th><th>runbook</th><th>alerts paging / other</th><th>health</th>"
             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _runbook(runbook: str | None) -> str:
+    if not runbook:
+        return '<span class="pill bad">none</span>'
+    url = escape.safe_url(runbook)
+    return f'<a href="{_e(url)}">runbook</a>' if url else f"<code>{_e(runbook)}</code>"
 
 
 def _teams(report: dict[str, Any]) -> str:
@@ -131,7 +152,7 @@ def _teams(report: dict[str, Any]) -> str:
                 f'{health["warnings"]} warnings</span> <span class="muted">{_e(", ".join(health["rules"]))}</span>')
         chain = " → ".join(f"L{i + 1} {_e(level)}" for i, level in enumerate(team["escalation"])) or \
             '<span class="pill bad">none</span>'
-        rows.append(f"<tr><td><b>{_e(team['name'])}</b><br><span class=\"muted\">{_e(team['github_team'] or '')} "
+        rows.append(f"<tr><td><b>{_name(team['name'])}</b><br><span class=\"muted\">{_e(team['github_team'] or '')} "
                     f"{_e(team['chat'] or '')}</span></td><td>{_e(', '.join(m['person'] for m in team['members']))}"
                     f"</td><td>{_e(', '.join(team['rotations']))}</td><td>{chain}</td><td>{pill}</td></tr>")
     return ("<h2>Teams</h2><table><thead><tr><th>team</th><th>members</th><th>rotations</th><th>escalation</th>"
@@ -139,16 +160,21 @@ def _teams(report: dict[str, Any]) -> str:
 
 
 def abbreviations(names: list[str]) -> dict[str, str]:
-    """Short, unique labels for grid cells: initials of a name's parts, lengthened from its last part."""
+    """Short, unique labels for grid cells: initials of a name's parts, lengthened from its last part,
+    numbered when still taken."""
     out: dict[str, str] = {}
     for name in names:
-        parts = [p for p in name.replace("_", "-").replace(".", "-").split("-") if p] or [name]
+        parts = [p for p in name.replace("_", "-").replace(".", "-").split("-") if p] or [name or "?"]
         label = "".join(p[0] for p in parts).upper()
         extra = 1
         while label in out.values() and extra < len(parts[-1]):
             label = ("".join(p[0] for p in parts[:-1]) + parts[-1][: extra + 1]).upper()
             extra += 1
-        out[name] = label[:4]
+        label, number = label[:4], 2
+        while label in out.values():
+            label = f"{label[:3]}{number}"
+            number += 1
+        out[name] = label
     return out
 
 
@@ -199,8 +225,8 @@ def _grid(report: dict[str, Any]) -> str:
                            f"{_e(short[on[0]])}</td>")
             else:
                 tds.append(f"<td class=\"{cls}\"></td>")
-        rows.append(f"<tr><td class=\"name\">{_e(names[person])}</td>{''.join(tds)}</tr>")
-    legend = "".join(f"<span><i style=\"background:{c}\"></i><b>{_e(short[r])}</b> {_e(r)}</span>"
+        rows.append(f"<tr><td class=\"name\">{_name(names[person])}</td>{''.join(tds)}</tr>")
+    legend = "".join(f"<span><i style=\"background:{c}\"></i><b>{_e(short[r])}</b> {_name(r)}</span>"
                      for r, c in colours.items())
     legend += ("<span><i style=\"background:var(--holiday)\"></i>holiday window</span>"
                "<span><i style=\"background:var(--protected)\"></i>protected day</span>")
@@ -209,20 +235,26 @@ def _grid(report: dict[str, Any]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def _fraction(value: float) -> float:
+    """A share for the chart: NaN, infinite or negative values (schema errors) drawn as 0."""
+    return value if math.isfinite(value) and value > 0 else 0.0
+
+
 def _load(report: dict[str, Any]) -> str:
     people = [p for p in report["load"] if p["rotations"]]
-    limit = report["limits"]["max_oncall_fraction"]
-    scale = max([limit * 1.6] + [p["long_run_share"] * 1.1 for p in people])
+    limit = _fraction(report["limits"]["max_oncall_fraction"])
+    # A limit of 0 with nobody on call (a config the schema flags) must not divide by zero.
+    scale = max([limit * 1.6] + [_fraction(p["long_run_share"]) * 1.1 for p in people]) or 1.0
     width, bar, label_w = 760, 18, 150
     height = 24 * len(people) + 30
     x_limit = label_w + (width - label_w - 60) * limit / scale
     bars = []
     for i, p in enumerate(people):
         y = 20 + i * 24
-        w = (width - label_w - 60) * p["long_run_share"] / scale
+        w = (width - label_w - 60) * _fraction(p["long_run_share"]) / scale
         colour = "#c53030" if p["long_run_share"] > limit + 1e-9 else "#2b6cb0"
         bars.append(f"<text x=\"{label_w - 8}\" y=\"{y + 13}\" text-anchor=\"end\" font-size=\"12\">"
-                    f"{_e(p['name'] or p['person'])}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1f}\" "
+                    f"{_e(p['name'] or p['person'] or UNNAMED)}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1f}\" "
                     f"height=\"{bar}\" rx=\"3\" fill=\"{colour}\"/><text x=\"{label_w + w + 6:.1f}\" y=\"{y + 13}\" "
                     f"font-size=\"12\" fill=\"#616e7c\">{p['long_run_share']:.0%}</text>")
     svg = (f"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" "
@@ -231,7 +263,7 @@ def _load(report: dict[str, Any]) -> str:
            f"stroke-dasharray=\"4 3\"/><text x=\"{x_limit + 4:.1f}\" y=\"12\" font-size=\"11\" fill=\"#c53030\">"
            f"limit {limit:.0%}</text></svg>")
     rows = "".join(
-        f"<tr><td>{_e(p['name'] or p['person'])}</td><td>{_e(', '.join(p['rotations']))}</td>"
+        f"<tr><td>{_name(p['name'] or p['person'])}</td><td>{_e(', '.join(p['rotations']))}</td>"
         f"<td>{p['oncall_hours']:.0f}</td><td>{p['long_run_share']:.0%}</td><td>{p['longest_stretch_days']:.1f}</td>"
         f"<td>{_e(', '.join(p['holidays_worked'])) or '–'}</td></tr>" for p in people)
     limits = report["limits"]

@@ -8,8 +8,26 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, is_blocking
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a check looked at (SPEC §11: `check` never exits 0 without saying what it checked)."""
+
+    services: int
+    rotations: int
+    alerts: int
+
+    @classmethod
+    def of(cls, model: Any) -> Checked:
+        """The counts of a resolved model (checker.model.Model)."""
+        return cls(len(model.services), len(model.rotations), len(model.alerts))
+
+    def __str__(self) -> str:
+        return f"checked {self.services} services, {self.rotations} rotations, {self.alerts} alerts"
 
 
 @dataclass(frozen=True)
@@ -19,6 +37,7 @@ class Outcome:
     diagnostics: list[Diagnostic]
     strict: bool = False
     diff_mode: bool = False  # --base: diagnostics carry `new`
+    checked: Checked | None = None  # None from callers that do not say what they checked
 
     def blocking(self, diagnostic: Diagnostic) -> bool:
         return is_blocking(diagnostic, self.strict)

@@ -1,9 +1,17 @@
-"""Terminal output: file:line:col, severity, rule, message; coloured only on a TTY."""
+"""Terminal output: file:line:col, severity, rule, message; coloured only on a TTY.
+
+Every value here can come from the repository (a file name, a key quoted in a
+message), and the text is read by a terminal or by the GitHub Actions runner:
+each goes through checker.escape, so no value can split a line, start a
+workflow command or send a terminal escape. The only escape sequences in the
+output are the colours added here, on a TTY.
+"""
 
 from __future__ import annotations
 
 import click
 
+from .. import escape
 from ..diagnostics import Severity
 from . import Outcome, Reporter, register
 
@@ -22,12 +30,16 @@ class TextReporter(Reporter):
                 label += " (new)" if d.new else " (existing)"
             styled = click.style(label, fg=_COLOURS.get(d.severity), bold=outcome.blocking(d)) \
                 if self.color else label
-            rule = click.style(d.rule, bold=True) if self.color else d.rule
-            lines.append(f"{d.location}: {styled} {rule} {d.name}: {d.message} [{d.subject}]")
+            rule = click.style(escape.terminal(d.rule), bold=True) if self.color else escape.terminal(d.rule)
+            # The location starts the line: log_line keeps it from reading as a workflow command.
+            lines.append(f"{escape.log_line(str(d.location))}: {styled} {rule} "
+                         f"{escape.terminal(f'{d.name}: {d.message} [{d.subject}]')}")
         blocking = outcome.blocking_count
         summary = (f"{outcome.errors} error(s), {outcome.warnings} warning(s), {blocking} blocking"
                    if outcome.diagnostics else "no problems found")
         if self.color:
             summary = click.style(summary, fg="red" if blocking else "green", bold=True)
         lines.append(summary)
+        if outcome.checked is not None:
+            lines.append(str(outcome.checked))
         return "\n".join(lines) + "\n"
