@@ -123,13 +123,36 @@ def ical_param(text: str) -> str:
 
 
 class UnwritablePath(ValueError):
-    """A path that CODEOWNERS cannot express safely (a line break, `#`, a control character)."""
+    """A path that CODEOWNERS cannot express as itself (see codeowners_path)."""
+
+
+# Any white space but the plain space: GitHub's reader may split a pattern at it, and it is never
+# what a path in a repository means.
+_OTHER_SPACE = re.compile(r"(?! )\s")
+
+
+def codeowners_problem(path: str) -> str | None:
+    """Why a path cannot be written as one CODEOWNERS pattern that GitHub reads back as itself, or None."""
+    if _CONTROLS.search(path):
+        return "holds a line break or another control character"
+    if _OTHER_SPACE.search(path):
+        return "holds white space other than a plain space"
+    if "#" in path:
+        return "holds '#', which starts a comment in CODEOWNERS"
+    if "\\" in path:
+        return "holds '\\', an escape character in CODEOWNERS (separate directories with '/')"
+    if "[" in path or "]" in path:
+        return "holds '[' or ']', which GitHub refuses in CODEOWNERS (no character ranges)"
+    if path.startswith("!"):
+        return "starts with '!', which GitHub refuses in CODEOWNERS (no negation)"
+    return None
 
 
 def codeowners_path(path: str) -> str:
     """A path as a CODEOWNERS pattern token: spaces escaped as `\\ ` (GitHub reads an unescaped
-    space as the end of the pattern), a backslash doubled. Raises UnwritablePath for what must
-    never reach the file (the config check reports those as CFG002)."""
-    if _CONTROLS.search(path) or "#" in path:
-        raise UnwritablePath(f"path {terminal(path)!r} holds a line break, '#' or a control character")
-    return path.replace("\\", "\\\\").replace(" ", "\\ ")
+    space as the end of the pattern). Raises UnwritablePath for what must never reach the file
+    (codeowners_problem says why; the config check reports those as CFG002)."""
+    problem = codeowners_problem(path)
+    if problem:
+        raise UnwritablePath(f"path {terminal(path)!r} {problem}")
+    return path.replace(" ", "\\ ")

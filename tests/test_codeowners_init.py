@@ -48,7 +48,7 @@ def test_a_path_claimed_by_two_services_is_a_diagnostic(repo, run) -> None:  # t
     root = repo(CONFIG.replace('paths: ["services/search/"]', 'paths: ["services/search/", "libs/money/"]'))
     result = run("codeowners", "--repo", str(root))
     assert result.exit_code == 1
-    assert "path /libs/money/ is claimed by services checkout, search" in result.output
+    assert "path 'libs/money/' is claimed by services checkout, search" in result.output
     assert "/libs/money/" not in (root / ".github/CODEOWNERS").read_text()
 
 

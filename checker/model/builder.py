@@ -139,7 +139,7 @@ class ModelBuilder(PolicyReader, RotationReader):
                           coverage=str_at(body, "coverage") or "24x7",
                           oncall=self._oncall(body.get("oncall"), value_loc(body, "oncall", loc)),
                           runbook=str_at(body, "runbook"), description=str_at(body, "description"))
-        service.paths = names_at(body, "paths", loc)[0]
+        service.paths, service.path_locs = names_at(body, "paths", loc)
         service.depends_on, service.depends_locs = names_at(body, "depends_on", loc)
         self.model.services[name] = service
 

@@ -145,6 +145,7 @@ class Service:
     oncall: OnCall | None = None  # as written on the service
     runbook: str | None = None
     paths: list[str] = field(default_factory=list)
+    path_locs: list[Location] = field(default_factory=list)  # where each of paths is written
     depends_on: list[str] = field(default_factory=list)
     depends_locs: list[Location] = field(default_factory=list)
     description: str | None = None

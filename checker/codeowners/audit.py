@@ -1,0 +1,146 @@
+"""Who GitHub really assigns: the managed block read together with the hand-written lines around it.
+
+CODEOWNERS gives each file to the last line that matches it, in the whole
+file. So a hand-written line after the block can take a service's files from
+its declared team (COD002), and the block, appended after hand-written lines,
+silently takes files from the owners those lines name (reported as notes, since
+that is what the config asks for, but nobody should be surprised by it).
+
+The cost is bounded: only files some block line covers are looked at, anchored
+patterns reach their files through a sorted list (bisect on their literal
+prefix), and the number of pattern tests has a ceiling past which the audit
+stops with an error rather than running on.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..escape import codeowners_path
+from .block import Layout
+from .generate import Entry, relative_path
+from .patterns import Line, Pattern, compile_pattern, parse
+
+MAX_TESTS = 20_000_000  # pattern tests per audit: a few seconds; nodejs/node's file with the block needs ~100,000
+
+
+class AuditTooLarge(RuntimeError):
+    """The file and the repository are too large to audit within MAX_TESTS pattern tests."""
+
+
+@dataclass(frozen=True)
+class Takeover:
+    """A line that decides files the other side claims: `line` wins over `entry` (COD002) or
+    `entry` wins over `line` (a hand-written line shadowed by the block)."""
+
+    entry: Entry
+    line: Line
+    files: int
+    example: str
+    number_now: int  # the line's number in the file as it is now
+
+
+def sorted_files(files: list[str]) -> list[str]:
+    return files if all(a <= b for a, b in itertools.pairwise(files)) else sorted(files)
+
+
+def pool(pattern: Pattern, files: list[str]) -> Iterator[str]:
+    """The files (sorted) a pattern could match: for an anchored pattern only those with its literal prefix."""
+    if not pattern.anchored:
+        yield from files
+        return
+    for index in range(bisect.bisect_left(files, pattern.prefix), len(files)):
+        if not files[index].startswith(pattern.prefix):
+            return
+        yield files[index]
+
+
+def probe(entry: Entry) -> str:
+    """A file the entry's line would own, for a path with no file yet (so a hand-written line that
+    takes the whole directory is still seen)."""
+    relative = relative_path(entry.path)
+    concrete = relative.replace("**", "x").replace("*", "x").replace("?", "x").rstrip("/")
+    return concrete + "/x" if relative.endswith("/") else concrete
+
+
+class Audit:
+    def __init__(self, text: str, updated: Layout, current: Layout, entries: list[Entry], files: list[str]) -> None:
+        parsed = parse(text)
+        first_block = len(updated.before) + 1
+        last_block = len(updated.before) + len(updated.block or [])
+        self.before = [line for line in parsed.lines if line.number < first_block]
+        self.after = [line for line in parsed.lines if line.number > last_block]
+        block_lines = [line for line in parsed.lines if first_block <= line.number <= last_block]
+        self.entries = entries
+        self.block = block_lines if len(block_lines) == len(entries) else [
+            _line_for(entry, index) for index, entry in enumerate(entries)]
+        # Lines after the block move when the block changes size; messages name them as they are now.
+        self.shift = len(current.before) + len(current.block or []) - len(updated.before) - len(updated.block or [])
+        self.tests = 0
+        self.declared = self._declared(sorted_files(files))
+
+    def _count(self, n: int) -> None:
+        self.tests += n
+        if self.tests > MAX_TESTS:
+            raise AuditTooLarge(f"more than {MAX_TESTS:,} pattern tests")
+
+    def _matching(self, pattern: Pattern, files: list[str]) -> list[str]:
+        found = []
+        tested = 0
+        for path in pool(pattern, files):
+            tested += 1
+            if pattern.matches(path):
+                found.append(path)
+        self._count(tested)
+        return found
+
+    def _declared(self, files: list[str]) -> dict[str, int]:
+        """Each covered file (or probe) -> the index of the block line that owns it (the last that matches)."""
+        declared: dict[str, int] = {}
+        for index, line in enumerate(self.block):
+            hits = self._matching(line.pattern, files)
+            if not hits:
+                stand_in = probe(self.entries[index])
+                hits = [stand_in] if line.pattern.matches(stand_in) else []
+            for path in hits:
+                declared[path] = index
+        return declared
+
+    def _winners(self, lines: list[Line]) -> dict[str, Line]:
+        covered = sorted(self.declared)
+        winner: dict[str, Line] = {}
+        for line in lines:
+            for path in self._matching(line.pattern, covered):
+                winner[path] = line
+        return winner
+
+    def _group(self, winner: dict[str, Line], shift: int) -> list[Takeover]:
+        groups: dict[tuple[int, int], list[str]] = {}
+        for path, line in winner.items():
+            index = self.declared[path]
+            if set(line.owners) != {self.entries[index].owner}:
+                groups.setdefault((index, line.number), []).append(path)
+        by_number = {line.number: line for line in winner.values()}
+        return [Takeover(self.entries[index], by_number[number], len(paths), min(paths), number + shift)
+                for (index, number), paths in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+
+    def overridden(self) -> list[Takeover]:
+        """COD002: hand-written lines after the block that take files from their declared team."""
+        return self._group(self._winners(self.after), self.shift)
+
+    def shadowed(self) -> list[Takeover]:
+        """Hand-written lines before the block whose files the block now gives to their declared team."""
+        return self._group(self._winners(self.before), 0)
+
+
+def _line_for(entry: Entry, index: int) -> Line:
+    return Line(index, compile_pattern(entry.pattern), (entry.owner,), f"{entry.pattern} {entry.owner}")
+
+
+def matches_nothing(path: str, files: list[str]) -> bool:
+    """COD003: a (valid) config path that no file of the repository falls under, as GitHub would read its line."""
+    pattern = compile_pattern("/" + codeowners_path(relative_path(path)))
+    return not any(pattern.matches(candidate) for candidate in pool(pattern, files))
