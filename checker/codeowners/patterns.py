@@ -43,6 +43,7 @@ class Pattern:
     files_only_here: bool   # trailing `/*`: the files directly in that directory, nothing deeper
     prefix: str             # literal text every match starts with (anchored patterns)
     needle: str             # a literal run every match contains
+    regex: re.Pattern[str] | None = None  # a fast equivalent, when its cost is bounded too
 
     def matches(self, path: str) -> bool:
         """Whether GitHub would apply this pattern to the file at path (relative, no leading `/`)."""
@@ -50,6 +51,12 @@ class Pattern:
             return False
         if self.needle and self.needle not in path:
             return False
+        if self.regex is not None:
+            return self.regex.search(path) is not None
+        return _run(self, path)
+
+    def matches_by_automaton(self, path: str) -> bool:
+        """The same answer without the regex (tests compare the two)."""
         return _run(self, path)
 
 
@@ -175,7 +182,7 @@ def compile_pattern(text: str) -> Pattern:
                 run += 1
             at_start = index == 0 or chars[index - 1] == ("/", False)
             at_end = run == len(chars)
-            if run - index >= 2 and at_start and (at_end or chars[run] == ("/", False)):
+            if run - index == 2 and at_start and (at_end or chars[run] == ("/", False)):
                 if at_end:
                     tokens.append((_REST, ""))
                     index = run
@@ -198,7 +205,47 @@ def compile_pattern(text: str) -> Pattern:
         prefix += char
     runs = re.split(r"\x00", "".join(char if kind == _LITERAL else "\x00" for kind, char in tokens))
     needle = max(runs, key=len) if runs else ""
-    return Pattern(text, tuple(tokens), anchored, directories_only, files_only_here, prefix, needle)
+    frozen = tuple(tokens)
+    return Pattern(text, frozen, anchored, directories_only, files_only_here, prefix, needle,
+                   _bounded_regex(frozen, anchored, directories_only, files_only_here))
+
+
+MAX_STARS_PER_SEGMENT = 2  # a segment's regex then backtracks at most O(n^2) over its characters
+
+
+def _bounded_regex(tokens: tuple[tuple[int, str], ...], anchored: bool, directories_only: bool,
+                   files_only_here: bool) -> re.Pattern[str] | None:
+    """A regex for the pattern when its backtracking is bounded, else None (the automaton decides).
+
+    Each segment is an atomic group that must reach the segment's end: it can end in one place
+    only, so nothing is lost by forbidding the engine to backtrack into it (without this,
+    `*a*/*a*/*a*/...` tries every split of every segment against every other). At most one `**`,
+    and at most MAX_STARS_PER_SEGMENT `*` in a segment."""
+    if sum(kind in (_SEGMENTS, _REST) for kind, _ in tokens) > 1:
+        return None
+    parts: list[str] = [r"\A" if anchored else r"(?:\A|/)"]
+    segment: list[str] = []
+    stars = 0
+    for kind, literal in tokens:
+        if kind == _LITERAL and literal == "/" or kind in (_SEGMENTS, _REST):
+            if segment:
+                parts.append("(?>" + "".join(segment) + r"(?=/|\Z))")
+                segment = []
+            stars = 0
+            parts.append({_LITERAL: "/", _SEGMENTS: "(?:.*/)?", _REST: ".*"}[kind])
+        elif kind == _LITERAL:
+            segment.append(re.escape(literal))
+        elif kind == _ONE:
+            segment.append("[^/]")
+        else:  # _STAR
+            stars += 1
+            if stars > MAX_STARS_PER_SEGMENT:
+                return None
+            segment.append("[^/]*")
+    if segment:
+        parts.append("(?>" + "".join(segment) + r"(?=/|\Z))")
+    parts.append("/" if directories_only else r"\Z" if files_only_here else r"(?:\Z|/)")
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _closure(states: set[int], tokens: tuple[tuple[int, str], ...]) -> set[int]:
@@ -215,12 +262,16 @@ def _closure(states: set[int], tokens: tuple[tuple[int, str], ...]) -> set[int]:
 def _run(pattern: Pattern, path: str) -> bool:
     tokens = pattern.tokens
     final = len(tokens)
+    inside = final + 1  # inside + i: part-way through a segment that `**/` at token i is consuming
     states = _closure({0}, tokens)
     for index, char in enumerate(path):
         if final in states and _may_stop(pattern, path, index):
             return True
         following: set[int] = set()
         for state in states:
+            if state >= inside:  # `**/` may only end after a whole segment, at a `/`
+                following.add(state - inside if char == "/" else state)
+                continue
             if state == final:
                 continue
             kind, literal = tokens[state]
@@ -234,10 +285,7 @@ def _run(pattern: Pattern, path: str) -> bool:
                 if char != "/":
                     following.add(state)
             elif kind == _SEGMENTS:
-                # `**/`: stay inside it until the `/` that ends a whole segment, then go on.
-                following.add(state)
-                if char == "/":
-                    following.add(state + 1)
+                following.add(state if char == "/" else inside + state)
             else:  # _REST
                 following.add(state)
         if not pattern.anchored and char == "/":
