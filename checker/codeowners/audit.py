@@ -80,7 +80,8 @@ class Audit:
         # Lines after the block move when the block changes size; messages name them as they are now.
         self.shift = len(current.before) + len(current.block or []) - len(updated.before) - len(updated.block or [])
         self.tests = 0
-        self.declared = self._declared(sorted_files(files))
+        self.files = sorted_files(files)
+        self.declared = self._declared(self.files)
 
     def _count(self, n: int) -> None:
         self.tests += n
@@ -131,9 +132,46 @@ class Audit:
         """COD002: hand-written lines after the block that take files from their declared team."""
         return self._group(self._winners(self.after), self.shift)
 
-    def shadowed(self) -> list[Takeover]:
-        """Hand-written lines before the block whose files the block now gives to their declared team."""
-        return self._group(self._winners(self.before), 0)
+    def taken(self) -> list[Taken]:
+        """Hand-written lines before the block that gave some of the block's files to other owners.
+        The block wins, as the config asks; a catch-all default (`* @org/all`) is expected to lose
+        and is left out."""
+        winner = self._winners(self.before)
+        taken: dict[int, list[str]] = {}
+        for path, line in winner.items():
+            if set(line.owners) != {self.entries[self.declared[path]].owner} and not _catch_all(line.pattern):
+                taken.setdefault(line.number, []).append(path)
+        lines = {line.number: line for line in self.before}
+        out = []
+        for number, paths in sorted(taken.items()):
+            services = sorted({self.entries[self.declared[path]].service for path in paths})
+            out.append(Taken(lines[number], len(paths), min(paths), services, not self._still_decides(lines[number])))
+        return out
+
+    def _still_decides(self, line: Line) -> bool:
+        """Whether some file the block does not cover is still given to line (no later line matches it)."""
+        later = [other for other in self.before + self.after if other.number > line.number]
+        for path in pool(line.pattern, self.files):
+            self._count(1 + len(later))
+            if path not in self.declared and line.pattern.matches(path) and not any(
+                    other.pattern.matches(path) for other in later):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A hand-written line above the block whose files the block now gives to their declared teams."""
+
+    line: Line
+    files: int
+    example: str
+    services: list[str]
+    retired: bool  # the line decides no file any more
+
+
+def _catch_all(pattern: Pattern) -> bool:
+    return pattern.matches("q7z") and pattern.matches("q7z/q7y/q7x.q7w")
 
 
 def _line_for(entry: Entry, index: int) -> Line:

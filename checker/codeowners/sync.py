@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic, Location, Severity
 from ..escape import terminal
 from ..model import Model
-from .audit import Audit, Takeover, matches_nothing, sorted_files
+from .audit import Audit, Taken, Takeover, matches_nothing, sorted_files
 from .block import layout, with_block
 from .generate import Generated, generate, path_problem
 
@@ -43,10 +43,10 @@ def plan(model: Model, files: list[str], target: str, current: str | None) -> Pl
     result.diagnostics.extend(unmatched_paths(model, files))
     audit = Audit(wanted, after, before, generated.entries, files)
     result.diagnostics.extend(_cod002(target, takeover) for takeover in audit.overridden())
-    shadowed = audit.shadowed()
-    result.notes.extend(_note(target, takeover) for takeover in shadowed[:MAX_NOTES])
-    if len(shadowed) > MAX_NOTES:
-        result.notes.append(f"note: and {len(shadowed) - MAX_NOTES} more hand-written line(s) the block overrides")
+    taken = audit.taken()
+    result.notes.extend(_note(target, line) for line in taken[:MAX_NOTES])
+    if len(taken) > MAX_NOTES:
+        result.notes.append(f"note: and {len(taken) - MAX_NOTES} more hand-written line(s) the block overrides")
     return result
 
 
@@ -92,8 +92,12 @@ def _cod002(target: str, takeover: Takeover) -> Diagnostic:
         Location(target, takeover.number_now, 1), name="codeowners-overridden")
 
 
-def _note(target: str, takeover: Takeover) -> str:
-    entry, line = takeover.entry, takeover.line
-    return (f"note: {target}:{takeover.number_now} `{terminal(line.text.strip())}` is above the managed block, "
-            f"which now gives {takeover.files} of its file(s) (e.g. {terminal(takeover.example)}) to "
-            f"{entry.owner} for service '{entry.service}'; delete or narrow that line if the config is right")
+def _note(target: str, taken: Taken) -> str:
+    line = taken.line
+    owners = " ".join(line.owners) or "nobody"
+    text = (f"note: the managed block gives {taken.files} file(s) (e.g. {terminal(taken.example)}) to service(s) "
+            f"{', '.join(taken.services)} that {target}:{line.number} `{terminal(line.text.strip())}` above it gave "
+            f"to {terminal(owners)}")
+    if taken.retired:
+        return text + "; that line now decides nothing: delete it if the config is right, or fix the config"
+    return text + " (GitHub applies the last matching line); if they are not the services', fix the config"
