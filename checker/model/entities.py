@@ -168,6 +168,7 @@ class DiscoverySource:
     kind: str  # directories | kubernetes | backstage
     pattern: str
     loc: Location
+    exclude: list[str] = field(default_factory=list)  # globs never read (a path, or a directory above it)
 
 
 @dataclass
