@@ -169,5 +169,6 @@ def merge(found: list[_Found]) -> list[DiscoveredService]:
             lc is None or lc.strip().lower() in ("", "production") for lc in lifecycles) else lifecycles[0]
         aliases = tuple(sorted({suggested_name(i.name) for i in items} - {name}))
         owner = next((i.owner for i in backstage if i.owner), None)
-        out.append(DiscoveredService(name, first.kind, first.location, first.name, aliases, lifecycle, owner))
+        out.append(DiscoveredService(name, first.kind, first.location, first.name, aliases, lifecycle, owner,
+                                     first.path))
     return sorted(out, key=lambda s: (s.name, s.location))

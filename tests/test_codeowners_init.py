@@ -64,7 +64,7 @@ def test_init_with_every_discovery_kind(repo, run) -> None:  # type: ignore[no-u
     assert result.exit_code == 0, result.output
     config = (root / "ownership.yaml").read_text()
     for expected in ('- directories: "services/*"', '- kubernetes: "deploy/**/*.yaml"',
-                     '- backstage: "**/catalog-info.yaml"', 'paths: ["monitoring/**/*.yaml"]',
+                     '- backstage: "**/catalog-info.yaml"', '    paths:\n      - "monitoring/api.yaml"',
                      "  api:", "  worker:", "  queue:", "  web-shop:", "    team: todo", "# policy:"):
         assert expected in config, expected
     check = run("check", "--repo", str(root), "--now", NOW_TEXT)

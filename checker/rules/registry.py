@@ -40,6 +40,7 @@ class DiscoveredService:
     aliases: tuple[str, ...] = ()  # other valid names it was found under (its directory's)
     lifecycle: str | None = None  # Backstage spec.lifecycle
     owner: str | None = None  # Backstage spec.owner, e.g. group:payments
+    path: str = ""  # the directory, or the file, that named it
 
     @property
     def is_production(self) -> bool:
