@@ -37,8 +37,8 @@ POLICY_COMMENT = """\
 """
 
 HEADER = [
-    "# yaml-language-server: $schema=https://raw.githubusercontent.com/ownership-as-code/ownership-as-code/main/"
-    "schemas/ownership.schema.json",
+    ("# yaml-language-server: $schema=https://raw.githubusercontent.com/ownership-as-code/ownership-as-code/main/"
+    "schemas/ownership.schema.json"),
     "#",
     "# Started by `ownership init`. Run `ownership check`: each diagnostic says what to fill in next.",
     "# 1. Declare people and teams, and give every service its team (replace `todo`).",
@@ -90,8 +90,8 @@ def _teams(services: list[DiscoveredService]) -> list[str]:
 
 def render(findings: Findings) -> str:
     lines = list(HEADER) + [POLICY_COMMENT,
-                            "people: {}       # alice: {name: Alice Example, github: alice-example, timezone: "
-                            "Europe/London}"]
+                            ("people: {}       # alice: {name: Alice Example, github: alice-example, timezone: "
+                            "Europe/London}")]
     lines += _teams(findings.services)
     lines += ["rotations: {}    # payments-eu: {team: payments, members: [...], shift: 1w, start: 2026-01-06T12:00}",
               ""]
