@@ -12,6 +12,7 @@ and, once declared, satisfies discovery.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -31,13 +32,17 @@ _NOT_A_NAME = re.compile(r"[^a-z0-9._-]+")
 
 def suggested_name(found: str) -> str:
     """A valid service name for a name found in the repository: accents dropped, lower case, every
-    other character run as `-`; a name with no Latin letter or digit left is written in punycode
-    (`xn--...`, as IDNA does), so every found name has one."""
+    other run of characters as `-`. A name with no Latin letter or digit is written in punycode
+    (`xn--...`, as IDNA writes such names); one with no letter at all gets a stable `unnamed-` name.
+    Every found name has one, and the same name always gets the same one."""
     folded = unicodedata.normalize("NFKD", found).encode("ascii", "ignore").decode("ascii").lower()
     name = _NOT_A_NAME.sub("-", folded).strip("-._")
     if name:
         return name
-    return "xn--" + found.encode("punycode").decode("ascii").lower().strip("-") if found else "unnamed"
+    encoded = _NOT_A_NAME.sub("-", found.encode("punycode").decode("ascii").lower()).strip("-._")
+    if encoded and not found.isascii():
+        return "xn--" + encoded
+    return "unnamed-" + hashlib.blake2b(found.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
 
 
 def excluded(path: str, excludes: list[str]) -> bool:

@@ -107,6 +107,19 @@ def yaml_scalar(text: str) -> str:
 
 
 
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9._-]*")
+# Words YAML 1.1 (PyYAML, many editors) or 1.2 would read as a boolean or null, not a string.
+_YAML_WORDS = frozenset({"true", "false", "null", "y", "n", "yes", "no", "on", "off"})
+
+
+def yaml_name(text: str) -> str:
+    """A name as a YAML key or value: plain when every YAML reader takes it for that string
+    (`payments`, `web-shop`), else a double-quoted scalar (`"0"`, `"1e3"`, `"no"`, anything else)."""
+    if _PLAIN_NAME.fullmatch(text) and text not in _YAML_WORDS:
+        return text
+    return yaml_scalar(text)
+
+
 def ical_text(text: str) -> str:
     """An iCalendar TEXT value (RFC 5545 §3.3.11): backslash, `;` and `,` escaped, line breaks as
     `\\n`, other control characters (not allowed in TEXT) dropped."""

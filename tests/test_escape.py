@@ -183,8 +183,19 @@ def test_codeowners_path_is_one_token_or_refused(text: str) -> None:
     # Read back by GitHub's rules as an independent reader implements them: one rule, the whole path
     # as its pattern (escapes and all), no owners smuggled in.
     codeowners = pytest.importorskip("codeowners")
-    if written:
+    # (The package swaps `\\ ` for 20 slashes and back, which garbles a space next to a slash.)
+    if written and "/ " not in "/" + text and " /" not in text:
         rules = codeowners.CodeOwners(f"/{written} @acme/team\n").paths
         assert [(rule[1], [owner for _, owner in rule[2]]) for rule in rules] == [(f"/{written}", ["@acme/team"])]
     if not re.search(r"[*?]", text):
         assert compile_pattern("/" + written).matches(text.lstrip("/")) or not text.strip("/")
+
+@given(st.one_of(HOSTILE, st.from_regex(r"[a-z0-9][a-z0-9._-]*", fullmatch=True),
+                 st.sampled_from(["0", "1e3", "0x1f", "no", "on", "true", "null", ".inf", "12:00", "2026-01-06"])))
+def test_yaml_name_reads_back_as_itself_in_yaml_1_1_and_1_2(text: str) -> None:
+    from checker.load import read_yaml
+
+    document = f"{escape.yaml_name(text)}: {escape.yaml_name(text)}\n"
+    if not CONTROL.search(text):  # PyYAML refuses some control characters even escaped; our loader reads them
+        assert yaml.safe_load(document) == {text: text}
+    assert read_yaml(document.encode("utf-8"), "x.yaml").documents == [{text: text}]

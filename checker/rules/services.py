@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Severity
-from ..escape import terminal
+from ..escape import terminal, yaml_name
 from ..model import Model
 from ..schedule import daily_windows, format_local, subtract, union
 from ..timeutil import format_duration
@@ -205,8 +205,8 @@ def undeclared_service(ctx: Context) -> Iterator[Finding]:
         as_written = f" (found as '{terminal(found.found_as)}')" if found.found_as != found.name else ""
         yield Finding(_subject(found.name), found.location,
                       f"{found.kind} discovery found service '{found.name}'{as_written}{said}, which is not "
-                      f"declared; add `{found.name}: {{team: {team or '<team>'}}}` under services: with its on-call "
-                      "and runbook")
+                      f"declared; add `{yaml_name(found.name)}: {{team: {yaml_name(team) if team else '<team>'}}}` "
+                      "under services: with its on-call and runbook")
 
 
 def _backstage_team(owner: str, model: Model) -> tuple[str | None, str]:
