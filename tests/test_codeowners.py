@@ -326,3 +326,14 @@ def test_the_written_block_assigns_exactly_the_declared_owners_to_exactly_the_de
                 assert any(d.rule == "CFG002" and path_problem(path) in d.message for d in generated.problems)
         if paths and not GITHUB_TEAM.fullmatch(github_team) and any(path_problem(p) is None for p in paths):
             assert all(entry.service != f"s{index}" for entry in generated.entries)
+
+
+def test_working_out_ownership_has_a_ceiling_and_says_so(repo, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import checker.codeowners.audit as audit
+
+    monkeypatch.setattr(audit, "MAX_TESTS", 50)
+    hostile = "".join(f"*{i}*a*b*c @evil/x\n" for i in range(20))
+    root = repo(CONFIG, FILES | {"CODEOWNERS": BEGIN + "\n# END ownership-as-code\n" + hostile})
+    result = run("codeowners", "--repo", str(root), "--check")
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "too large to work out who GitHub assigns" in result.output

@@ -162,3 +162,14 @@ def test_matching_cost_is_bounded_whatever_the_pattern() -> None:
     start = time.perf_counter()
     assert not nested.matches("a" * 16 + "/" + ("a" * 16 + "/") * 11 + "c")
     assert time.perf_counter() - start < 0.1
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(PATH, max_size=8), st.lists(st.sampled_from(["a", "b", "a.b", "ab", "b-a"]), min_size=1, max_size=3)
+       .map("/".join), st.sampled_from(["", "/"]), st.sampled_from(["", "/", "./"]))
+def test_a_plain_path_matches_nothing_exactly_when_no_file_falls_under_its_line(
+        files: list[str], path: str, trail: str, lead: str) -> None:
+    from checker.codeowners.audit import matches_nothing
+
+    written = compile_pattern("/" + path + trail)
+    assert matches_nothing(lead + path + trail, sorted(files)) is not any(written.matches(f) for f in files)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # Token kinds of a compiled pattern.
 _LITERAL, _ONE, _STAR, _SEGMENTS, _REST = range(5)
@@ -43,7 +44,15 @@ class Pattern:
     files_only_here: bool   # trailing `/*`: the files directly in that directory, nothing deeper
     prefix: str             # literal text every match starts with (anchored patterns)
     needle: str             # a literal run every match contains
-    regex: re.Pattern[str] | None = None  # a fast equivalent, when its cost is bounded too
+
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        """A fast equivalent of the automaton, when its cost is bounded too (compiled on first use)."""
+        return _bounded_regex(self.tokens, self.anchored, self.directories_only, self.files_only_here)
+
+    @cached_property
+    def literal(self) -> bool:
+        return all(kind == _LITERAL for kind, _ in self.tokens)
 
     def matches(self, path: str) -> bool:
         """Whether GitHub would apply this pattern to the file at path (relative, no leading `/`)."""
@@ -51,8 +60,12 @@ class Pattern:
             return False
         if self.needle and self.needle not in path:
             return False
-        if self.regex is not None:
-            return self.regex.search(path) is not None
+        if self.anchored and self.literal:  # the common case, e.g. `/services/checkout/`: no regex needed
+            rest = path[len(self.prefix):]
+            return rest.startswith("/") or (rest == "" and not self.directories_only)
+        regex = self.regex
+        if regex is not None:
+            return regex.search(path) is not None
         return _run(self, path)
 
     def matches_by_automaton(self, path: str) -> bool:
@@ -205,9 +218,7 @@ def compile_pattern(text: str) -> Pattern:
         prefix += char
     runs = re.split(r"\x00", "".join(char if kind == _LITERAL else "\x00" for kind, char in tokens))
     needle = max(runs, key=len) if runs else ""
-    frozen = tuple(tokens)
-    return Pattern(text, frozen, anchored, directories_only, files_only_here, prefix, needle,
-                   _bounded_regex(frozen, anchored, directories_only, files_only_here))
+    return Pattern(text, tuple(tokens), anchored, directories_only, files_only_here, prefix, needle)
 
 
 MAX_STARS_PER_SEGMENT = 2  # a segment's regex then backtracks at most O(n^2) over its characters
