@@ -329,7 +329,7 @@ def test_the_written_block_assigns_exactly_the_declared_owners_to_exactly_the_de
 
 
 def test_working_out_ownership_has_a_ceiling_and_says_so(repo, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import checker.codeowners.audit as audit
+    from checker.codeowners import audit
 
     monkeypatch.setattr(audit, "MAX_TESTS", 50)
     hostile = "".join(f"*{i}*a*b*c @evil/x\n" for i in range(20))
