@@ -116,7 +116,8 @@ def test_a_hand_written_line_after_the_block_that_takes_a_service_is_cod002(repo
            "managed block and takes 1 file(s) of service 'checkout' (e.g. services/checkout/main.go) from " \
            "@acme/payments to @acme/platform" in check.output
     assert ".github/CODEOWNERS:6:1:" in check.output and "[service/search]" in check.output
-    assert "in sync with ownership.yaml (but see above)" in check.output
+    assert "the managed block of .github/CODEOWNERS is in sync with ownership.yaml; fix the errors above" \
+        in check.output
     # Moved above the block, the line decides nothing any more (both services take their directories): a note.
     target.write_text("/services/ @acme/platform\n" + target.read_text().replace("/services/ @acme/platform\n", ""))
     moved = run("codeowners", "--repo", str(root), "--check")

@@ -61,7 +61,8 @@ def codeowners(config: str | None, repo: str | None, check_only: bool, output: s
         if current is not None and not result.in_sync:
             click.echo(diff(current, result.wanted, target), nl=False)
         if result.in_sync:
-            click.echo(f"{target} is in sync with ownership.yaml" + (" (but see above)" if blocking else ""))
+            click.echo(f"{target} is in sync with ownership.yaml" if not blocking else
+                       f"the managed block of {target} is in sync with ownership.yaml; fix the errors above")
         sys.exit(EXIT_BLOCKING if blocking else EXIT_OK)
     if not result.in_sync:
         _write_repo_file(root, target, result.wanted)

@@ -127,7 +127,8 @@ class Audit:
                 groups.setdefault((index, line.number), []).append(path)
         by_number = {line.number: line for line in winner.values()}
         return [Takeover(self.entries[index], by_number[number], len(paths), min(paths), number + shift)
-                for (index, number), paths in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+                for (index, number), paths in sorted(
+                    groups.items(), key=lambda kv: (kv[0][1], self.entries[kv[0][0]].service, kv[0][0]))]
 
     def overridden(self) -> list[Takeover]:
         """COD002: hand-written lines after the block that take files from their declared team."""
