@@ -104,12 +104,17 @@ def test_broken_markers_are_a_one_line_error_and_nothing_is_written(  # type: ig
     assert run("codeowners", "--repo", str(root), "--check").exit_code == 0
 
 
-def test_a_hand_written_line_after_the_block_that_takes_a_service_is_cod002(repo, run) -> None:  # type: ignore[no-untyped-def]
-    root = repo(CONFIG, FILES)
+def _written_then_appended(repo, run, line: str, config: str = CONFIG):  # type: ignore[no-untyped-def]
+    """A repository whose CODEOWNERS was written by `codeowners`, a hand-written line appended, then checked."""
+    root = repo(config, FILES)
     run("codeowners", "--repo", str(root))
     target = root / ".github/CODEOWNERS"
-    target.write_text(target.read_text() + "/services/ @acme/platform\n")
-    check = run("codeowners", "--repo", str(root), "--check")
+    target.write_text(target.read_text() + line + "\n")
+    return root, target, run("codeowners", "--repo", str(root), "--check")
+
+
+def test_a_hand_written_line_after_the_block_that_takes_a_service_is_cod002(repo, run) -> None:  # type: ignore[no-untyped-def]
+    root, target, check = _written_then_appended(repo, run, "/services/ @acme/platform")
     assert check.exit_code == 1
     assert "COD001" not in check.output  # the block is in sync: only ownership is wrong
     assert "error COD002 codeowners-overridden: .github/CODEOWNERS:6 `/services/ @acme/platform` comes after the " \
@@ -132,29 +137,18 @@ def test_a_hand_written_line_after_the_block_that_takes_a_service_is_cod002(repo
 
 
 def test_a_line_without_owners_after_the_block_takes_the_path_from_everyone(repo, run) -> None:  # type: ignore[no-untyped-def]
-    root = repo(CONFIG, FILES)
-    run("codeowners", "--repo", str(root))
-    target = root / ".github/CODEOWNERS"
-    target.write_text(target.read_text() + "/docs/on\\ call/pager.md\n")
-    check = run("codeowners", "--repo", str(root), "--check")
+    _, _, check = _written_then_appended(repo, run, "/docs/on\\ call/pager.md")
     assert check.exit_code == 1
     assert "takes 1 file(s) of service 'search' (e.g. docs/on call/pager.md) from @acme/search to nobody" in check.output
 
 
 def test_a_later_line_for_the_same_team_takes_nothing(repo, run) -> None:  # type: ignore[no-untyped-def]
-    root = repo(CONFIG, FILES)
-    run("codeowners", "--repo", str(root))
-    target = root / ".github/CODEOWNERS"
-    target.write_text(target.read_text() + "/services/checkout/*.go @acme/payments\n")
-    assert run("codeowners", "--repo", str(root), "--check").exit_code == 0
+    assert _written_then_appended(repo, run, "/services/checkout/*.go @acme/payments")[2].exit_code == 0
 
 
 def test_a_directory_with_no_files_yet_is_still_audited(repo, run) -> None:  # type: ignore[no-untyped-def]
-    root = repo(CONFIG.replace("services/checkout/", "services/new-thing/"), FILES)
-    run("codeowners", "--repo", str(root))
-    target = root / ".github/CODEOWNERS"
-    target.write_text(target.read_text() + "/services/ @acme/platform\n")
-    check = run("codeowners", "--repo", str(root), "--check")
+    config = CONFIG.replace("services/checkout/", "services/new-thing/")
+    _, _, check = _written_then_appended(repo, run, "/services/ @acme/platform", config)
     assert "COD003" in check.output and "'services/new-thing/' of service 'checkout' matches no file" in check.output
     assert "COD002" in check.output and "of service 'checkout'" in check.output
 

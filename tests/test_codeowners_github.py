@@ -88,14 +88,14 @@ PATTERN = st.builds(lambda lead, segments, trail: ("/" if lead else "") + "/".jo
 PATH = st.lists(st.text(alphabet="ab.-", min_size=1, max_size=4), min_size=1, max_size=6).map("/".join)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(PATTERN, PATH)
 def test_any_pattern_matches_any_path_as_the_codeowners_package_says(pattern: str, path: str) -> None:
     expected = codeowners.path_to_regex(pattern).search(path) is not None
     assert compile_pattern(pattern).matches(path) is expected
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(PATTERN, PATH)
 def test_the_fast_regex_and_the_bounded_automaton_agree(pattern: str, path: str) -> None:
     compiled = compile_pattern(pattern)
