@@ -182,6 +182,19 @@ def yaml_scalar(text: str) -> str:
 
 
 
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9._-]*")
+# Words YAML 1.1 (PyYAML, many editors) or 1.2 would read as a boolean or null, not a string.
+_YAML_WORDS = frozenset({"true", "false", "null", "y", "n", "yes", "no", "on", "off"})
+
+
+def yaml_name(text: str) -> str:
+    """A name as a YAML key or value: plain when every YAML reader takes it for that string
+    (`payments`, `web-shop`), else a double-quoted scalar (`"0"`, `"1e3"`, `"no"`, anything else)."""
+    if _PLAIN_NAME.fullmatch(text) and text not in _YAML_WORDS:
+        return text
+    return yaml_scalar(text)
+
+
 def ical_text(text: str) -> str:
     """An iCalendar TEXT value (RFC 5545 §3.3.11): backslash, `;` and `,` escaped, line breaks as
     `\\n`, other control characters (not allowed in TEXT) dropped."""
@@ -198,16 +211,39 @@ def ical_param(text: str) -> str:
 
 
 class UnwritablePath(ValueError):
-    """A path that CODEOWNERS cannot express safely (a line break, `#`, a control character)."""
+    """A path that CODEOWNERS cannot express as itself (see codeowners_path)."""
+
+
+# Any white space but the plain space: GitHub's reader may split a pattern at it, and it is never
+# what a path in a repository means.
+_OTHER_SPACE = re.compile(r"(?! )\s")
+
+
+def codeowners_problem(path: str) -> str | None:
+    """Why a path cannot be written as one CODEOWNERS pattern that GitHub reads back as itself, or None."""
+    if _CONTROLS.search(path):
+        return "holds a line break or another control character"
+    if _OTHER_SPACE.search(path):
+        return "holds white space other than a plain space"
+    if "#" in path:
+        return "holds '#', which starts a comment in CODEOWNERS"
+    if "\\" in path:
+        return "holds '\\', an escape character in CODEOWNERS (separate directories with '/')"
+    if "[" in path or "]" in path:
+        return "holds '[' or ']', which GitHub refuses in CODEOWNERS (no character ranges)"
+    if path.startswith("!"):
+        return "starts with '!', which GitHub refuses in CODEOWNERS (no negation)"
+    return None
 
 
 def codeowners_path(path: str) -> str:
     """A path as a CODEOWNERS pattern token: spaces escaped as `\\ ` (GitHub reads an unescaped
-    space as the end of the pattern), a backslash doubled. Raises UnwritablePath for what must
-    never reach the file (the config check reports those as CFG002)."""
-    if _CONTROLS.search(path) or "#" in path:
-        raise UnwritablePath(f"path {terminal(path)!r} holds a line break, '#' or a control character")
-    return path.replace("\\", "\\\\").replace(" ", "\\ ")
+    space as the end of the pattern). Raises UnwritablePath for what must never reach the file
+    (codeowners_problem says why; the config check reports those as CFG002)."""
+    problem = codeowners_problem(path)
+    if problem:
+        raise UnwritablePath(f"path {terminal(path)!r} {problem}")
+    return path.replace(" ", "\\ ")
 
 
 _URI_PATH_SAFE = "/-._~"  # RFC 3986 unreserved characters (besides letters and digits) and the segment separator

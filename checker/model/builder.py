@@ -61,11 +61,7 @@ class ModelBuilder(PolicyReader, RotationReader):
         for index, body in items_of(doc.get("alerts")):
             self._alert_source(body, value_loc(doc["alerts"], index, doc.loc))
         for index, body in items_of(doc.get("discovery")):
-            if isinstance(body, dict) and len(body) == 1:
-                kind, pattern = next(iter(body.items()))
-                if isinstance(pattern, str):
-                    loc = value_loc(body, kind, doc.loc)
-                    self.model.discovery.append(DiscoverySource(kind, pattern, loc))
+            self._discovery(body, value_loc(doc["discovery"], index, doc.loc))
         for index, body in items_of(doc.get("waivers")):
             self._waiver(body, value_loc(doc["waivers"], index, doc.loc))
 
@@ -139,7 +135,7 @@ class ModelBuilder(PolicyReader, RotationReader):
                           coverage=str_at(body, "coverage") or "24x7",
                           oncall=self._oncall(body.get("oncall"), value_loc(body, "oncall", loc)),
                           runbook=str_at(body, "runbook"), description=str_at(body, "description"))
-        service.paths = names_at(body, "paths", loc)[0]
+        service.paths, service.path_locs = names_at(body, "paths", loc)
         service.depends_on, service.depends_locs = names_at(body, "depends_on", loc)
         self.model.services[name] = service
 
@@ -148,6 +144,17 @@ class ModelBuilder(PolicyReader, RotationReader):
             return
         labels = names_of(body.get("owner_labels")) or ["team", "service"]
         self.model.alert_sources.append(AlertSource(body["type"], names_of(body.get("paths")), labels, node_of(body, loc)))
+
+    def _discovery(self, body: Any, loc: Location) -> None:
+        if not isinstance(body, YMap):
+            return
+        kinds = [kind for kind in ("directories", "kubernetes", "backstage") if isinstance(body.get(kind), str)]
+        if len(kinds) > 1:
+            self.problem("CFG002", f"file/{loc.file}", loc, f"a discovery entry has {' and '.join(kinds)}; give each "
+                         f"kind its own entry (`- {kinds[0]}: ...` and `- {kinds[1]}: ...`)")
+        for kind in kinds:
+            self.model.discovery.append(DiscoverySource(kind, body[kind], value_loc(body, kind, loc),
+                                                        names_of(body.get("exclude"))))
 
     def _waiver(self, body: Any, loc: Location) -> None:
         if not isinstance(body, YMap):

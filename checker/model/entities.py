@@ -145,6 +145,7 @@ class Service:
     oncall: OnCall | None = None  # as written on the service
     runbook: str | None = None
     paths: list[str] = field(default_factory=list)
+    path_locs: list[Location] = field(default_factory=list)  # where each of paths is written
     depends_on: list[str] = field(default_factory=list)
     depends_locs: list[Location] = field(default_factory=list)
     description: str | None = None
@@ -167,6 +168,7 @@ class DiscoverySource:
     kind: str  # directories | kubernetes | backstage
     pattern: str
     loc: Location
+    exclude: list[str] = field(default_factory=list)  # globs never read (a path, or a directory above it)
 
 
 @dataclass

@@ -34,9 +34,21 @@ class Finding:
 
 @dataclass
 class DiscoveredService:
-    name: str
-    kind: str  # directories | kubernetes | backstage
+    """One thing discovery found, however many kinds found it (checker/discovery.py)."""
+
+    name: str  # a valid service name: the name found, in lower case (its directory's service's, if Backstage names it)
+    kind: str  # directories | kubernetes | backstage: the kind whose name it carries
     location: Location
+    found_as: str = ""  # the name as written where it was found
+    aliases: tuple[str, ...] = ()  # other valid names it was found under (its directory's)
+    lifecycle: str | None = None  # Backstage spec.lifecycle
+    owner: str | None = None  # Backstage spec.owner, e.g. group:payments
+    path: str = ""  # the directory, or the file, that named it
+
+    @property
+    def is_production(self) -> bool:
+        """Production unless Backstage gives another lifecycle (experimental, deprecated, ...)."""
+        return self.lifecycle is None or self.lifecycle.strip().lower() in ("", "production")
 
 
 @dataclass

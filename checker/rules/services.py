@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Severity
+from ..escape import terminal, yaml_name
+from ..model import Model
 from ..schedule import daily_windows, format_local, subtract, union
 from ..timeutil import format_duration
-from .registry import Context, Finding, rule
+from .registry import Context, Finding, declare, rule
 
 
 def _subject(name: str) -> str:
@@ -174,12 +176,18 @@ def service_without_secondary(ctx: Context) -> Iterator[Finding]:
 
 @rule("SVC006", "undeclared-service")
 def undeclared_service(ctx: Context) -> Iterator[Finding]:
-    """Discovery finds a service in the repository that the config does not declare.
+    """Discovery finds a production service in the repository that the config does not declare.
 
     Why: the service most likely to be missing an owner is the one nobody
     wrote down. `discovery:` finds services in directories, Kubernetes
     workloads and Backstage components; each must be declared (mark it
-    `lifecycle: experimental` if it is not in production).
+    `lifecycle: experimental` if it is not in production). One thing found
+    by several kinds is one service: a catalog-info.yaml in a discovered
+    directory names that directory's service. Names match case-insensitively
+    (`Web-Shop` is declared as `web-shop`). A Backstage component whose
+    `spec.lifecycle` is not `production` need not be declared; the message
+    names the team its `spec.owner` gives, matched against team names and
+    `github_team`.
 
     Fails:
         discovery:
@@ -189,14 +197,46 @@ def undeclared_service(ctx: Context) -> Iterator[Finding]:
         services:
           ledger: {team: payments, runbook: docs/runbooks/ledger.md}
     """
-    seen: set[str] = set()
+    declared = {name.lower() for name in ctx.model.services}
     for found in ctx.discovered:
-        if found.name in ctx.model.services or found.name in seen:
+        if not found.is_production or declared & {found.name, *found.aliases}:
             continue
-        seen.add(found.name)
+        team, said = _backstage_team(found.owner, ctx.model) if found.owner else (None, "")
+        as_written = f" (found as '{terminal(found.found_as)}')" if found.found_as != found.name else ""
         yield Finding(_subject(found.name), found.location,
-                      f"{found.kind} discovery found service '{found.name}', which is not declared; add "
-                      f"`{found.name}:` under services: with its team, on-call and runbook")
+                      f"{found.kind} discovery found service '{found.name}'{as_written}{said}, which is not "
+                      f"declared; add `{yaml_name(found.name)}: {{team: {yaml_name(team) if team else '<team>'}}}` "
+                      "under services: with its on-call and runbook")
+
+
+def _backstage_team(owner: str, model: Model) -> tuple[str | None, str]:
+    """The declared team a Backstage `spec.owner` ([kind:][namespace/]name) names, and how to say so."""
+    kind, _, ref = owner.rpartition(":")
+    namespace, _, name = ref.rpartition("/")
+    for team in model.teams.values():
+        github = (team.github_team or "").lower()
+        if team.name == name.lower() or github.split("/")[-1] == name.lower() or (
+                namespace and github == f"{namespace}/{name}".lower()):
+            return team.name, f"; Backstage gives its owner as '{terminal(owner)}', team '{team.name}'"
+    what = "a user" if kind.lower() == "user" else "no team (by name or github_team)"
+    return None, f"; Backstage gives its owner as '{terminal(owner)}', which names {what} here"
+
+
+declare("SVC008", "discovery-glob-matches-nothing", Severity.WARNING, """
+    A `discovery:` entry's glob matches no file (or directory), or its
+    `exclude` leaves nothing (raised while discovering).
+
+    Why: discovery is how an undeclared service gets noticed; a glob that
+    matches nothing finds no service and says nothing, so a typo or a
+    `.yml`/`.yaml` mix-up silently turns the check off.
+
+    Fails:
+        discovery:
+          - kubernetes: "deploy/**/*.yaml"    # the manifests are deploy/*.yml
+    Fixed:
+        discovery:
+          - kubernetes: "deploy/**/*.yml"
+""")
 
 
 @rule("SVC007", "unknown-dependency", Severity.WARNING)
