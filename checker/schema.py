@@ -34,7 +34,8 @@ def schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
+def jsonschema_validator() -> Any:
+    """jsonschema's Draft 7 validator for our schema, with `pattern` read as ECMA-262 reads it (see _regex)."""
     # No format checker: formats are checked by the model with better messages,
     # and jsonschema's format checkers are slow to import.
     from jsonschema import Draft7Validator, ValidationError, validators
@@ -171,7 +172,7 @@ def validate(document: Any, path: str) -> list[Diagnostic]:
     if conforms(document, schema()):
         return []  # the common case, answered without importing jsonschema
     diagnostics: list[Diagnostic] = []
-    for error in _validator().iter_errors(document):
+    for error in jsonschema_validator().iter_errors(document):
         diagnostics.extend(_explain(error, document, path, default))
     return diagnostics
 
