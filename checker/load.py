@@ -186,6 +186,10 @@ class SharedParses:
         self._entries: dict[str, tuple[bytes, LoadedYaml]] = {}  # path -> (digest of its bytes, parse)
         self._storing = True
 
+    def __len__(self) -> int:
+        """Parses held."""
+        return len(self._entries)
+
     def head_done(self) -> None:
         """From now on a parse is handed out once and forgotten, and new parses are not kept: the base
         side reads each file once, so memory never holds both sides' trees."""

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.globs import MAX_GLOB_LENGTH, Glob, pattern_problem
+from tests.conftest import check_repo
 
 wcmatch = pytest.importorskip("wcmatch.glob", reason="wcmatch is the reference matcher (pip install wcmatch)")
 # wcmatch reads `*`, `?`, `[...]`, `[!...]` and a whole-segment `**` as we do; DOTGLOB lets `*` match a leading dot.
@@ -153,3 +154,41 @@ def test_pathological_patterns_finish_on_4000_character_paths() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
     assert all(len(path) >= 3600 for _, path in PATHOLOGICAL)
+
+
+# ---------------------------------------------------------------- where globs come from: a diagnostic, never a crash
+
+ALERTS = '\nalerts:\n  - {type: prometheus, paths: ["PATTERN"], owner_labels: [team]}\n'
+DISCOVERY = '\ndiscovery:\n  - directories: "PATTERN"\n  - kubernetes: "PATTERN"\n'
+
+
+@pytest.mark.parametrize("pattern", ["[]", "x/[z-a]*.yaml", "[!]", "********************x", "a/**.yaml"])
+@pytest.mark.parametrize("place", ["include", "alerts", "discovery"])
+def test_a_bad_glob_is_cfg002_naming_it(repo, place: str, pattern: str) -> None:  # type: ignore[no-untyped-def]
+    config = {"include": f'include: ["{pattern}"]\n', "alerts": ALERTS.replace("PATTERN", pattern),
+              "discovery": DISCOVERY.replace("PATTERN", pattern)}[place]
+    root = repo("version: 1\n" + config, {"x/a.yaml": "people: {}\n", "a/b.yaml": "people: {}\n"})
+    result = check_repo(root)
+    problems = [d for d in result.diagnostics if d.rule == "CFG002" and f"'{pattern}'" in d.message]
+    assert problems, [(d.rule, d.message) for d in result.diagnostics]
+    assert all(d.location.file == "ownership.yaml" and d.location.line > 1 for d in problems)
+
+
+def test_a_pathological_include_answers_on_a_deep_tree(repo) -> None:  # type: ignore[no-untyped-def]
+    """A valid glob with many stars, against long names: matched in linear time, as a check run sees it."""
+    deep = "/".join(["a" * 200] * 15) + "/" + "x" * 200 + ".yaml"
+    code = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from checker.pipeline import run_check\n"
+        "from checker.sources.worktree import WorktreeSource\n"
+        "result = run_check(WorktreeSource(sys.argv[1]), 'ownership.yaml', datetime(2026, 1, 1, tzinfo=UTC))\n"
+        "print(sorted({d.rule for d in result.diagnostics}))\n"
+    )
+    root = repo('version: 1\ninclude: ["**/*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b.yaml"]\n'
+                'alerts:\n  - {type: prometheus, paths: ["**/*x*x*x*x*x*x*x*x*x*x*x*x*x*x*x*x*x*x*y"]}\n',
+                {deep: "people: {}\n"})
+    done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "CFG004" in done.stdout  # the include matches nothing, and says so

@@ -20,8 +20,9 @@ RANGE = "dates are between 1970-01-01 and 2199-12-31"
      RANGE),
     ("rotation start in year 1", ("start: 2026-01-06T12:00, holiday_shift: 1d}\n  s:",
                                   "start: 0001-01-01T00:00, holiday_shift: 1d}\n  s:"), RANGE),
-    ("override at 9999", ("holiday_shift: 1d}\n  s:", "holiday_shift: 1d, overrides: [{person: b, "
-                          "from: 9999-12-30T00:00, to: 9999-12-31T23:00}]}\n  s:"), RANGE),
+    ("override at 9999", ("holiday_shift: 1d}\n  s:", ("holiday_shift: 1d, overrides: [{person: b, "
+                                                       "from: 9999-12-30T00:00, to: 9999-12-31T23:00}]}\n  s:")),
+     RANGE),
     ("huge horizon", ("policy: {rules: {ROT007: off}}", "policy: {horizon: 9999999999w, rules: {ROT007: off}}"),
      "a duration is at most 100 years"),
     ("huge shift", ("shift: 1w, start: 2026-01-06T12:00, holiday_shift: 1d}\n  s:",
