@@ -42,13 +42,8 @@ class _Class:
     negated: bool
 
     def regex(self) -> str:
-        body = "".join(_class_char(lo) if lo == hi else f"{_class_char(lo)}-{_class_char(hi)}"
-                       for lo, hi in self.ranges)
+        body = "".join(re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}" for lo, hi in self.ranges)
         return f"[^/{body}]" if self.negated else f"[{body}]"
-
-
-def _class_char(c: str) -> str:
-    return "\\" + c if c in "\\]^-[" else c
 
 
 _Token = str | _Class  # "*", "?", a literal character ("\0" + c, so "*" and "?" can be literals), or a class
