@@ -84,6 +84,8 @@ def test_every_format_reports_instead_of_crashing(tmp_path: Path, fmt: str) -> N
     assert "monitoring/\\xff.yaml" in done.stdout or "monitoring/\\\\xff.yaml" in done.stdout
     if fmt in ("json", "sarif"):
         json.loads(done.stdout)
+    if fmt == "github":  # the Actions step summary is written too
+        assert "ALR005" in (tmp_path / "summary.md").read_text(encoding="utf-8")
 
 
 def test_base_mode_with_the_name_committed(tmp_path: Path) -> None:
