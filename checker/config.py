@@ -6,6 +6,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Location, Severity
+from .globs import Glob
 from .load import MAX_FILE_BYTES, YMap, read_yaml, value_loc
 from .model import Model, ModelBuilder
 from .schema import validate
@@ -66,8 +67,11 @@ def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], includ
     if included and isinstance(document, YMap) and "include" in document:
         diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
                                     "include is read only from the main config; move this list there"))
-    # The main file's `version` covers its includes.
-    diagnostics.extend(validate(document, path, version_required=not included))
+    diagnostics.extend(validate(document, path))
+    if not included and isinstance(document, YMap) and "version" not in document:
+        # Required of the main file only, so the schema validates includes too (they need none).
+        diagnostics.append(Diagnostic("CFG002", Severity.ERROR, f"file/{path}",
+                                      "the top level is missing required key 'version'", document.loc))
     return document
 
 
@@ -86,7 +90,8 @@ def _included_files(source: Source, main: YMap, main_path: str, diagnostics: lis
         if problem:
             diagnostics.append(_problem("CFG002", main_path, loc, f"include '{pattern}': {problem}"))
             continue
-        matches = [m for m in source.glob(full) if m != main_path and m not in found]
+        matches = [m for m in source.glob(full) if m != main_path and m not in found]  # unusable names too:
+        # reading one says to rename it (CFG001), so no include is silently dropped
         if not matches:
             diagnostics.append(_problem("CFG004", main_path, loc,
                                         f"include '{pattern}' matches no file; fix the glob or remove it"))
@@ -101,19 +106,22 @@ def _included_files(source: Source, main: YMap, main_path: str, diagnostics: lis
 def paths_that_matter(model: Model, paths: list[str]) -> list[str]:
     """The paths (repo-relative) that can change the check's result: the config and its includes,
     alert files, discovered services, runbooks. Pre-commit passes the staged files; others need no check."""
-    from .sources import glob_regex
-
     exact = set(model.files) | {s.runbook.split("#")[0] for s in model.services.values() if s.runbook}
-    file_globs = [glob_regex(p) for source in model.alert_sources for p in source.paths]
-    file_globs += [glob_regex(d.pattern) for d in model.discovery if d.kind != "directories"]
-    directory_globs = [glob_regex(d.pattern.rstrip("/")) for d in model.discovery if d.kind == "directories"]
+    file_globs = _globs([p for source in model.alert_sources for p in source.paths]
+                        + [d.pattern for d in model.discovery if d.kind != "directories"])
+    directory_globs = _globs([d.pattern.rstrip("/") for d in model.discovery if d.kind == "directories"])
     out = []
     for path in paths:
         parents = _parents(path)
-        if (path in exact or any(g.match(path) for g in file_globs)
-                or any(g.match(parent) for g in directory_globs for parent in parents)):
+        if (path in exact or any(g.matches(path) for g in file_globs)
+                or any(g.matches(parent) for g in directory_globs for parent in parents)):
             out.append(path)
     return out
+
+
+def _globs(patterns: list[str]) -> list[Glob]:
+    """The usable ones: a refused pattern is reported by the check itself."""
+    return [Glob.compile(p) for p in patterns if pattern_problem(p) is None]
 
 
 def _parents(path: str) -> list[str]:

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from .bounded import bound_diagnostics
 from .config import ConfigMissing
 from .load import shared_parses
 from .pipeline import CheckResult, Prepare, run_check
@@ -33,21 +34,22 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
     repo = open_repo(root)
     sha = merge_base(repo, base_ref)
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
-    with shared_parses():
-        head = run_check(WorktreeSource(root), config_path, now, prepare)
+    with shared_parses() as shared:
+        head = run_check(WorktreeSource(root), config_path, now, prepare, bounded=False)
+        shared.head_done()
         try:
             base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
                                                  config_path, now, prepare)
         except ConfigMissing:
             base = None
-    head.diagnostics = mark_new(head, base)
+    head.diagnostics = bound_diagnostics(mark_new(head, base), config_path)
     return DiffResult(head, base, sha)
 
 
 def mark_new(head: CheckResult, base: CheckResult | None) -> list:  # type: ignore[type-arg]
     if base is None:
         return [d.with_(new=True) for d in head.diagnostics]
-    old_keys = {d.key for d in base.diagnostics}
+    old_keys = base.keys  # every diagnostic's, including those the base's bounded list does not show
     existed = {f"service/{name}" for name in base.model.services}
     existed |= {f"service/{found.name}" for found in base.discovered}
     return [d.with_(new=d.key not in old_keys or (d.subject.startswith("service/") and d.subject not in existed))

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, Severity
+from .globs import excluded
 from .load import MAX_FILE_BYTES, read_yaml, value_loc
 from .model import DiscoverySource, Model
 from .rules import DiscoveredService
-from .sources import Source, SourceError, glob_regex, pattern_problem
+from .sources import Source, SourceError, pattern_problem
 
 KUBERNETES_WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob"})
 _KIND_PRIORITY = {"backstage": 0, "kubernetes": 1, "directories": 2}  # whose name and location a service carries
@@ -43,17 +44,6 @@ def suggested_name(found: str) -> str:
     if encoded and not found.isascii():
         return "xn--" + encoded
     return "unnamed-" + hashlib.blake2b(found.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
-
-
-def excluded(path: str, excludes: list[str]) -> bool:
-    """Whether an entry's `exclude` globs name path, or a directory above it (`test/e2e` excludes everything under it).
-
-    The one place exclusions are matched, so the glob matcher can change without touching callers."""
-    if not excludes:
-        return False
-    parts = path.split("/")
-    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-    return any(glob_regex(pattern.rstrip("/")).match(prefix) for pattern in excludes for prefix in prefixes)
 
 
 @dataclass

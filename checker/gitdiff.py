@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .sources import EntryKind, Source, normalize_repo_path
+from .sources import EntryKind, Listing, Source, list_paths, normalize_repo_path
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
 _REF_AND_SUFFIX = re.compile(r"(.*?)((?:[~^][0-9]*)*)", re.DOTALL)  # a ref name, then ~N / ^N
@@ -54,10 +54,15 @@ def open_repo(path: str) -> Any:
 
 
 def _git(repo: Any, *args: str) -> str:
+    return _git_bytes(repo, *args).decode("utf-8", "replace")
+
+
+def _git_bytes(repo: Any, *args: str) -> bytes:
+    """git's output as bytes: file names in it need not be UTF-8."""
     import git
 
     try:
-        return str(repo.git.execute(["git", *args], with_extended_output=False))
+        return bytes(repo.git.execute(["git", *args], with_extended_output=False, stdout_as_string=False))
     except git.GitCommandError as exc:
         raise GitError(" ".join(str(exc.stderr).split()) or str(exc)) from None
     except git.GitCommandNotFound:
@@ -112,16 +117,19 @@ class GitCommitSource(Source):
         self._blobs: dict[str, str] = {}
         self._special: dict[str, EntryKind] = {}
         self._directories: set[str] = set()
-        listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", sha)
-        for entry in listing.split("\0"):
+        raw_files: list[str] = []
+        listing = _git_bytes(repo, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", sha)
+        for entry in listing.split(b"\0"):
             if not entry:
                 continue
-            meta, _, full_path = entry.partition("\t")
+            meta, _, name = entry.partition(b"\t")
+            full_path = name.decode("utf-8", "surrogateescape")  # as the working tree's os.scandir reads it
             if not full_path.startswith(prefix):
                 continue
             path = full_path[len(prefix):]
-            mode, _, object_sha = meta.split(" ")
+            mode, _, object_sha = meta.decode("ascii").split(" ")
             if mode in ("100644", "100755"):
+                raw_files.append(path)
                 self._blobs[path] = object_sha
             elif mode == "120000":
                 self._special[path] = EntryKind.SYMLINK
@@ -131,10 +139,10 @@ class GitCommitSource(Source):
             while parent and parent not in self._directories:
                 self._directories.add(parent)
                 parent = parent.rpartition("/")[0]
-        self._files = sorted(self._blobs)
+        self._listing = list_paths(raw_files)
 
-    def files(self) -> list[str]:
-        return self._files
+    def listing(self) -> Listing:
+        return self._listing
 
     def kind(self, path: str) -> EntryKind:
         normal = normalize_repo_path(path)

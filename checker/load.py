@@ -179,17 +179,44 @@ def _mark_loc(path: str, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-_shared: dict[tuple[str, bytes], LoadedYaml] | None = None
+class SharedParses:
+    """Parses kept between the two sides of a diff run: the head stores, the base takes (and so releases)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[bytes, LoadedYaml]] = {}  # path -> (digest of its bytes, parse)
+        self._storing = True
+
+    def __len__(self) -> int:
+        """Parses held."""
+        return len(self._entries)
+
+    def head_done(self) -> None:
+        """From now on a parse is handed out once and forgotten, and new parses are not kept: the base
+        side reads each file once, so memory never holds both sides' trees."""
+        self._storing = False
+
+    def read(self, data: bytes, path: str) -> LoadedYaml:
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if not self._storing:
+            stored_digest, stored = self._entries.pop(path, (b"", None))  # used or stale: released either way
+            return stored if stored is not None and stored_digest == digest else _parse(data, path)
+        cached = self._entries.get(path)
+        if cached is None or cached[0] != digest:
+            cached = self._entries[path] = (digest, _parse(data, path))
+        return cached[1]
+
+
+_shared: SharedParses | None = None
 
 
 @contextmanager
-def shared_parses() -> Iterator[None]:
+def shared_parses() -> Iterator[SharedParses]:
     """Within this block, a file with the same path and content is parsed once. Diff mode reads most
-    files twice (at the base and at HEAD); outside it nothing is kept, so memory stays flat."""
+    files twice (at HEAD, then at the base); outside it nothing is kept, so memory stays flat."""
     global _shared
-    _shared = {}
+    _shared = SharedParses()
     try:
-        yield
+        yield _shared
     finally:
         _shared = None
 
@@ -199,11 +226,7 @@ def read_yaml(data: bytes, path: str) -> LoadedYaml:
     modify what it returns (it may be shared, see shared_parses)."""
     if _shared is None:
         return _parse(data, path)
-    key = (path, hashlib.blake2b(data, digest_size=16).digest())
-    cached = _shared.get(key)
-    if cached is None:
-        cached = _shared[key] = _parse(data, path)
-    return cached
+    return _shared.read(data, path)
 
 
 def _parse(data: bytes, path: str) -> LoadedYaml:

@@ -8,21 +8,23 @@ from datetime import datetime
 from typing import Any
 
 from .alerts import read_alerts
+from .bounded import bound_diagnostics
 from .config import LoadedConfig, load_config
 from .diagnostics import Diagnostic, Severity, sort_diagnostics
 from .discovery import discover
 from .model import Model
 from .rules import CATALOGUE, Context, DiscoveredService, effective_severity, run_rules
 from .rules.waivers import apply_waivers
-from .sources import Source
+from .sources import Source, pattern_problem
 
 
 @dataclass
 class CheckResult:
     model: Model
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic]  # bounded (see bounded.py) unless run_check was told otherwise
     discovered: list[DiscoveredService] = field(default_factory=list)
     context: Context | None = None  # what the rules read, e.g. the simulated schedule, for the report
+    keys: set[tuple[str, str]] = field(default_factory=set)  # (rule, subject) of every diagnostic, cut or not
 
 
 # Gathers facts from outside the repository before the rules run (e.g. --online GitHub look-ups).
@@ -30,12 +32,14 @@ Prepare = Callable[[Model], dict[str, Any]]
 
 
 def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare | None = None,
-              loaded: LoadedConfig | None = None) -> CheckResult:
+              loaded: LoadedConfig | None = None, bounded: bool = True) -> CheckResult:
     """Every rule on one version of the repository. Raises ConfigMissing when there is no config.
-    `loaded`: the config already read from this source (the pre-commit path reads it to decide)."""
+    `loaded`: the config already read from this source (the pre-commit path reads it to decide).
+    `bounded`: cut the diagnostics to what a reader can use (diff mode cuts after marking new ones)."""
     loaded = loaded or load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
+    discovery_problems += _unusable_directories(model, source)
     model.alerts, alert_problems = read_alerts(model, source)
     context = Context(model=model, repo=source, now=now, discovered=discovered,
                       extras=prepare(model) if prepare else {})
@@ -43,7 +47,24 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
     diagnostics.extend(run_rules(context))
     diagnostics = apply_waivers(diagnostics, model, now)
-    return CheckResult(model, sort_diagnostics(diagnostics), discovered, context)
+    keys = {d.key for d in diagnostics}
+    diagnostics = bound_diagnostics(diagnostics, config_path) if bounded else sort_diagnostics(diagnostics)
+    return CheckResult(model, diagnostics, discovered, context, keys)
+
+
+def _unusable_directories(model: Model, source: Source) -> list[Diagnostic]:
+    """A folder a `directories` discovery glob matches but whose name cannot be used (not UTF-8, ...)
+    is not a service anyone can declare: say so, rather than drop it."""
+    problems = []
+    for entry in model.discovery:
+        if entry.kind != "directories" or pattern_problem(entry.pattern):
+            continue
+        for directory in source.unusable_directories(entry.pattern):
+            problems.append(Diagnostic(
+                "CFG001", Severity.ERROR, f"file/{directory}",
+                f"discovery '{entry.pattern}' matches {directory}, whose name {source.unusable()[directory]}; "
+                "rename it", entry.loc))
+    return problems
 
 
 def _as_configured(diagnostic: Diagnostic, model: Model) -> Diagnostic:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from .sources import EntryKind, Source, SourceError, normalize_repo_path
+from .sources import UNPRINTABLE, EntryKind, Source, SourceError, normalize_repo_path
 
 RUNBOOK_READ_LIMIT = 4096  # enough to tell an empty file from a real one
 
 
 def runbook_problem(repo: Source, runbook: str) -> str | None:
     """Why a runbook reference cannot be followed, or None. Shared with alert runbook_url checks."""
+    if UNPRINTABLE.search(runbook):  # a NUL crashes file system calls; a line break forges output lines
+        return "holds a line break or control character; write the path or https URL on its own"
     lowered = runbook.lower()
     if lowered.startswith("https://"):
         return None if len(runbook) > len("https://") else "is an empty URL"

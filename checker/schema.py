@@ -34,12 +34,18 @@ def schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
+def jsonschema_validator() -> Any:
+    """jsonschema's Draft 7 validator for our schema, with `pattern` read as ECMA-262 reads it (see _regex)."""
     # No format checker: formats are checked by the model with better messages,
     # and jsonschema's format checkers are slow to import.
-    from jsonschema import Draft7Validator
+    from jsonschema import Draft7Validator, ValidationError, validators
 
-    return Draft7Validator(schema())
+    def pattern(validator: Any, expected: str, instance: Any, _schema: Any) -> Any:
+        if validator.is_type(instance, "string") and not _regex(expected).search(instance):
+            yield ValidationError(f"{instance!r} does not match {expected!r}")
+
+    # jsonschema hands `pattern` to Python's re, whose `$` also matches before a final newline.
+    return validators.extend(Draft7Validator, {"pattern": pattern})(schema())  # type: ignore[no-untyped-call]
 
 
 # ---------------------------------------------------------------- the fast path
@@ -62,7 +68,36 @@ _TYPES: dict[str, Any] = {
 def _regex(pattern: str) -> Any:
     import re
 
-    return re.compile(pattern)
+    return re.compile(ecma_anchored(pattern))
+
+
+def ecma_anchored(pattern: str) -> str:
+    """A schema pattern for Python's re with ECMA-262's (JSON Schema's) meaning of `$`: the end of the
+    string. Python's `$` also matches before a final newline, so `^[a-z]+$` would accept "abc\\n" and
+    a name could split a CODEOWNERS, text or .ics line. (`^` already means the start without MULTILINE.)"""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern.startswith("^]", i + 1) or pattern.startswith("]", i + 1):  # a leading ']' is a member
+                skip = 3 if pattern[i + 1] == "^" else 2
+                out.append(pattern[i:i + skip])
+                i += skip
+                continue
+        elif c == "$":
+            c = "\\Z"
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def _is_type(value: Any, name: str) -> bool:
@@ -127,18 +162,17 @@ def known_keys(section_schema: dict[str, Any]) -> list[str]:
     return list(section_schema.get("properties", {}))
 
 
-def validate(document: Any, path: str, version_required: bool = True) -> list[Diagnostic]:
-    """One CFG002 per problem, each at the node at fault."""
+def validate(document: Any, path: str) -> list[Diagnostic]:
+    """One CFG002 per problem, each at the node at fault. The schema holds for includes too, so it does
+    not require `version`; config.py requires it of the main file."""
     default = getattr(document, "loc", Location(path))
     if not isinstance(document, dict):
         what = "empty" if document is None else f"{_type_of(document)}"
         return [_cfg002(f"file/{path}", default, f"the config is {what}; it must be a mapping that starts with `version: 1`")]
-    if not version_required and "version" not in document and isinstance(document, YMap):
-        document = document.with_value("version", 1)  # an included file: the main file's version covers it
     if conforms(document, schema()):
         return []  # the common case, answered without importing jsonschema
     diagnostics: list[Diagnostic] = []
-    for error in _validator().iter_errors(document):
+    for error in jsonschema_validator().iter_errors(document):
         diagnostics.extend(_explain(error, document, path, default))
     return diagnostics
 

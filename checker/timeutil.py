@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 _DURATION = re.compile(r"([0-9]+)([wdhm])\Z")
-_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+_UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
+# Bounds that keep every computation inside datetime's range (years 1-9999): a config's dates lie in
+# FIRST_YEAR..LAST_YEAR and a duration is at most MAX_DURATION, so a date plus any duration plus the
+# longest horizon is still a valid datetime, and nothing downstream can overflow. Dates outside are
+# typos (0026-01-06, 20260-01-06); before 1970 there are no on-call schedules to speak of.
+FIRST_YEAR, LAST_YEAR = 1970, 2199
+MAX_DURATION = timedelta(days=36525)  # 100 years
+_MAX_DURATION_TEXT = "100 years (e.g. 5217w, 36525d)"
 _DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\Z"
 )
@@ -33,7 +40,12 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text)
     if not match:
         raise ValueError(f"'{text}' is not a duration; write e.g. 1w, 2d, 12h or 30m")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    digits = match.group(1).lstrip("0") or "0"
+    # More than 9 digits is beyond the limit in any unit; checking first keeps int() cheap.
+    minutes = int(digits) * _UNIT_MINUTES[match.group(2)] if len(digits) <= 9 else None
+    if minutes is None or minutes > MAX_DURATION.total_seconds() // 60:
+        raise ValueError(f"'{text}' is too long; a duration is at most {_MAX_DURATION_TEXT}")
+    return timedelta(minutes=minutes)
 
 
 def format_duration(value: timedelta) -> str:
@@ -62,10 +74,18 @@ def zone(name: str) -> tzinfo:
 def parse_date(text: str) -> date:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
-            return date.fromisoformat(text)
+            value = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            _check_year(text, value.year)
+            return value
     raise ValueError(f"'{text}' is not a real date (YYYY-MM-DD)")
+
+
+def _check_year(text: str, year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"'{text}' is out of range; dates are between {FIRST_YEAR}-01-01 and {LAST_YEAR}-12-31")
 
 
 def parse_datetime(text: str, tz: tzinfo) -> tuple[datetime, bool]:
@@ -78,6 +98,7 @@ def parse_datetime(text: str, tz: tzinfo) -> tuple[datetime, bool]:
     if not match:
         raise ValueError(f"'{text}' is not a datetime; write YYYY-MM-DDTHH:MM")
     year, month, day, hour, minute, second, offset = match.groups()
+    _check_year(text, int(year))
     try:
         naive = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError:

@@ -89,7 +89,7 @@ ANNOTATION = re.compile(r"^::(error|warning|notice) (?P<props>[^:]*)::(?P<messag
 
 def test_github_annotations_are_escaped_and_summary_written(repo, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     summary = tmp_path / "summary.md"
-    config = BAD.replace("depends_on: [nope]", 'depends_on: ["nope"], description: "100%\\nsure, really: yes"')
+    config = BAD.replace("depends_on: [nope]", 'depends_on: ["nope"], description: "100% sure, really: yes"')
     result = run("check", "--repo", str(repo(config)), "--now", NOW_TEXT, "--format", "github",
                  env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert result.exit_code == 1

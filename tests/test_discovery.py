@@ -11,7 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.discovery import excluded, suggested_name
+from checker.discovery import suggested_name
+from checker.globs import excluded
 from tests.conftest import check_repo, write_repo
 
 NAME = re.compile(r"\A[a-z0-9][a-z0-9._-]*\Z")

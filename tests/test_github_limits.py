@@ -213,7 +213,7 @@ def test_check_run_annotates_at_most_200_blocking_first(httpserver: HTTPServer, 
     fake = FakeGitHub(httpserver)
     result = run_check(run, root, actions_env(event, fake.base), "--check-run")
     total = sum(1 for line in result.output.splitlines() if " error " in line or " warning " in line)
-    assert total >= 2000
+    assert total > 400  # the pipeline keeps at most 100 per (rule, file); still far more than 200 annotations
     writes: list[dict[str, Any]] = [body for method, path, body in fake.calls if "check-runs" in path]
     assert [len(body["output"]["annotations"]) for body in writes] == [50, 50, 50, 50]
     annotations = [a for body in writes for a in body["output"]["annotations"]]

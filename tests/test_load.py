@@ -122,3 +122,27 @@ def test_complex_key_is_refused() -> None:
 
 def test_huge_integer_stays_a_string() -> None:
     assert load("a: " + "9" * 5000).documents[0]["a"] == "9" * 5000
+
+
+def test_shared_parses_hand_each_parse_to_the_base_once_then_release_it() -> None:
+    import gc
+    import weakref
+
+    from checker.load import shared_parses
+
+    with shared_parses() as shared:
+        same = read_yaml(b"a: 1\n", "same.yaml")
+        assert read_yaml(b"a: 1\n", "same.yaml") is same  # the head reads a file twice: parsed once
+        changed = weakref.ref(read_yaml(b"b: 1\n", "changed.yaml"))
+        read_yaml(b"c: 1\n", "gone.yaml")
+        shared.head_done()
+        assert len(shared) == 3
+        assert read_yaml(b"a: 1\n", "same.yaml") is same  # identical at the base: not parsed again ...
+        assert len(shared) == 2  # ... and no longer held
+        assert read_yaml(b"a: 1\n", "same.yaml") is not same  # handed out once
+        assert read_yaml(b"b: 2\n", "changed.yaml").documents == [{"b": 2}]
+        assert len(shared) == 1  # the head's stale parse is released when the base reads the path ...
+        gc.collect()
+        assert changed() is None  # ... and nothing else holds it
+        read_yaml(b"new: 1\n", "only-at-base.yaml")
+        assert len(shared) == 1  # the base side never stores

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Location
-from ..discovery import KUBERNETES_WORKLOADS, discover, excluded
+from ..discovery import KUBERNETES_WORKLOADS, discover
+from ..globs import excluded
 from ..load import MAX_FILE_BYTES, read_yaml
 from ..model import DiscoverySource, Model
 from ..rules import DiscoveredService

@@ -10,8 +10,14 @@ from __future__ import annotations
 import posixpath
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+
+from ..globs import UNPRINTABLE, Glob, pattern_problem
+
+__all__ = ["UNPRINTABLE", "EntryKind", "Listing", "Source", "SourceError", "list_paths", "normalize_repo_path",
+           "pattern_problem"]
 
 
 class EntryKind(Enum):
@@ -26,18 +32,92 @@ class SourceError(Exception):
     """A file could not be read; the message is for the user."""
 
 
+MAX_PATH_LENGTH = 4096  # PATH_MAX on Linux; a longer name (possible in a git tree) is not read
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # e.g. a byte that is not UTF-8, as os (surrogateescape) gives it
+
+
+@dataclass
+class Listing:
+    """A source's files, by printable path, and the names that cannot be used (files and folders), with why."""
+
+    files: list[str]
+    unusable: dict[str, str] = field(default_factory=dict)
+
+
+def list_paths(raw_paths: Iterable[str]) -> Listing:
+    """A Listing of raw paths (str, undecodable bytes as surrogateescape). An unusable name is listed under
+    a printable form, so globs still see it and whoever reads it is told to rename it; nothing downstream
+    ever holds a string that cannot be printed or encoded."""
+    files: set[str] = set()
+    unusable: dict[str, str] = {}
+    for raw in raw_paths:
+        shown, problem = _shown(raw)
+        files.add(shown)
+        if problem is None:
+            continue
+        unusable.setdefault(shown, problem)
+        parts, raw_parts = shown.split("/"), raw.split("/")
+        for index in range(len(raw_parts) - 1):  # the first unusable folder and every folder below it
+            folder_problem = _name_problem(raw_parts[index])
+            if folder_problem is not None:
+                for end in range(index + 1, len(parts)):
+                    unusable.setdefault("/".join(parts[:end]), folder_problem)
+                break
+    return Listing(sorted(files), unusable)
+
+
+def _shown(raw: str) -> tuple[str, str | None]:
+    """A raw path as printable text (bytes that are not UTF-8 and control characters as \\xNN), and why
+    the name cannot be used, or None."""
+    shown = UNPRINTABLE.sub(_escaped, raw)
+    if len(raw) > MAX_PATH_LENGTH:
+        return shown, f"is longer than {MAX_PATH_LENGTH} characters"
+    problems = (_name_problem(part) for part in raw.split("/"))
+    return shown, next((p for p in problems if p is not None), None)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xdc80 <= code <= 0xdcff:  # surrogateescape's stand-in for the byte code - 0xdc00
+        code -= 0xdc00
+    return f"\\x{code:02x}" if code <= 0xff else f"\\u{code:04x}"
+
+
+def _name_problem(name: str) -> str | None:
+    if _SURROGATE.search(name):
+        return "is not valid UTF-8 (shown with \\x escapes)"
+    if UNPRINTABLE.search(name):
+        return "holds a control character or line break (shown with \\x escapes)"
+    if "\\" in name:
+        return "holds a backslash, which is a folder separator on Windows"
+    return None
+
+
 class Source(ABC):
     """Read-only view of a repository's files."""
 
-    @abstractmethod
     def files(self) -> list[str]:
-        """Every regular file, sorted; symlinks, submodules and .git are left out."""
+        """Every regular file, sorted; symlinks, submodules and .git are left out. Unusable names are
+        included in printable form (see unusable())."""
+        return self.listing().files
+
+    def unusable(self) -> dict[str, str]:
+        """Files and folders whose names cannot be used (not UTF-8, control characters, ...), by printable
+        path, with why. Reading one is a SourceError that says to rename it."""
+        return self.listing().unusable
+
+    @abstractmethod
+    def listing(self) -> Listing:
+        """The files, read once."""
 
     def read(self, path: str, limit: int | None = None) -> bytes:
         """The bytes of a regular file (at most limit + 1 of them); SourceError when it is not one.
 
         The check is shared, so no source can be talked into following a symlink or entering a submodule.
         """
+        problem = self.unusable().get(path)
+        if problem is not None:
+            raise SourceError(f"{path}: the name {problem}, so it is not read; rename it")
         kind = self.kind(path)
         if kind is not EntryKind.FILE:
             raise SourceError(f"{path} is not a regular file in {self.describe()} ({kind.value})")
@@ -56,70 +136,50 @@ class Source(ABC):
         """What a path is, without following symlinks anywhere along it."""
 
     def glob(self, pattern: str) -> list[str]:
-        regex = glob_regex(pattern)
-        return [f for f in self.files() if regex.match(f)]
+        """Files matching a glob, unusable names included (reading them says to rename them); [] for a
+        pattern that pattern_problem refuses (callers report that first)."""
+        matcher = _matcher(pattern)
+        return [f for f in self.files() if matcher.matches(f)] if matcher else []
 
     def glob_directories(self, pattern: str) -> list[str]:
-        """Directories matching a pattern that hold at least one file (as git sees them)."""
-        regex = glob_regex(pattern.rstrip("/"))
+        """Directories matching a pattern that hold at least one file (as git sees them); folders with
+        unusable names are left out (see unusable_directories)."""
+        unusable = self.unusable()
+        return [d for d in self._directories_matching(pattern) if d not in unusable]
+
+    def unusable_directories(self, pattern: str) -> list[str]:
+        """Directories matching a pattern whose names cannot be used."""
+        unusable = self.unusable()
+        return [d for d in self._directories_matching(pattern) if d in unusable]
+
+    def _directories_matching(self, pattern: str) -> list[str]:
+        matcher = _matcher(pattern.rstrip("/"))
+        if matcher is None:
+            return []
         found: set[str] = set()
+        seen: set[str] = set()
         for f in self.files():
             parent = posixpath.dirname(f)
-            while parent and parent not in found:
-                if regex.match(parent):
+            while parent and parent not in seen:
+                seen.add(parent)
+                if matcher.matches(parent):
                     found.add(parent)
                 parent = posixpath.dirname(parent)
         return sorted(found)
 
 
+def _matcher(pattern: str) -> Glob | None:
+    return None if pattern_problem(pattern) else Glob.compile(pattern)
+
+
 def normalize_repo_path(path: str) -> str | None:
-    """The path relative to the repo root, or None if it is absolute, leaves the repo or enters .git."""
-    if not path or path.startswith(("/", "\\")) or "\\" in path or re.match(r"[A-Za-z]:", path):
+    """The path relative to the repo root, or None if it is absolute, leaves the repo, enters .git, or
+    holds a control character (a NUL would crash the OS call; a line break would split output lines)."""
+    if (not path or path.startswith(("/", "\\")) or "\\" in path or re.match(r"[A-Za-z]:", path)
+            or UNPRINTABLE.search(path)):
         return None
     normal = posixpath.normpath(path)
     parts = normal.split("/")
     if normal in (".", "") or parts[0] == ".." or ".git" in parts:
         return None
     return normal
-
-
-def pattern_problem(pattern: str) -> str | None:
-    """Why a glob cannot be used safely, or None."""
-    if normalize_repo_path(pattern.replace("*", "x").replace("?", "x")) is None:
-        return "a glob must be relative to the repository and stay inside it (no '/', '..' or .git)"
-    return None
-
-
-@lru_cache(maxsize=512)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """`*` and `?` stay within a path segment, `**` crosses segments, `[...]` is a class."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")

@@ -5,21 +5,22 @@ from __future__ import annotations
 import os
 import stat
 
-from . import EntryKind, Source, SourceError, normalize_repo_path
+from . import EntryKind, Listing, Source, SourceError, list_paths, normalize_repo_path
 
 
 class WorktreeSource(Source):
     def __init__(self, root: str) -> None:
         self.root = os.path.realpath(root)
-        self._files: list[str] | None = None
+        self._listing: Listing | None = None
         self._kinds: dict[str, EntryKind] = {}  # a run looks at the same runbooks many times
 
-    def files(self) -> list[str]:
-        if self._files is None:
-            self._files = sorted(self._walk())
-        return self._files
+    def listing(self) -> Listing:
+        if self._listing is None:
+            self._listing = list_paths(self._walk())
+        return self._listing
 
     def _walk(self) -> list[str]:
+        """Every regular file's path as the OS names it (bytes that are not UTF-8 as surrogateescape)."""
         found: list[str] = []
         pending = [""]
         while pending:

@@ -1,0 +1,37 @@
+"""Runbook references with a NUL or a line break: SVC004/ALR003, never an `os.lstat` crash or a forged line."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.runbooks import runbook_problem
+from checker.sources import normalize_repo_path
+from checker.sources.worktree import WorktreeSource
+from tests.conftest import check_repo
+from tests.test_diffmode import HEALTHY
+
+
+@pytest.mark.parametrize("runbook", ["docs/a\\0b.md", "docs/a\\nb.md", "https://wiki.example.com/x\\n::error::forged",
+                                     "docs/\\e[2Ka.md"])
+def test_a_service_runbook_with_a_control_character_is_svc004(repo, runbook: str) -> None:  # type: ignore[no-untyped-def]
+    config = HEALTHY.replace("api: {team: t, runbook: https://wiki.example.com/api}", f'api: {{team: t, runbook: "{runbook}"}}')
+    result = check_repo(repo(config, {"docs/a.md": "# runbook\n"}))
+    [problem] = [d for d in result.diagnostics if d.rule == "SVC004"]
+    assert "holds a line break or control character" in problem.message
+
+
+def test_an_alert_runbook_url_with_a_nul_is_alr003(repo) -> None:  # type: ignore[no-untyped-def]
+    config = HEALTHY + 'alerts:\n  - {type: prometheus, paths: ["monitoring/*.yaml"], owner_labels: [team]}\n'
+    rules = ('groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n'
+             '        labels: {severity: page, team: t}\n        annotations: {runbook_url: "docs/a\\0.md"}\n')
+    result = check_repo(repo(config, {"monitoring/r.yaml": rules}))
+    [problem] = [d for d in result.diagnostics if d.rule == "ALR003"]
+    assert "holds a line break or control character" in problem.message
+
+
+def test_no_path_with_a_control_character_reaches_the_file_system(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert normalize_repo_path("docs/a\x00b.md") is None
+    assert normalize_repo_path("docs/a\nb.md") is None
+    source = WorktreeSource(str(tmp_path))
+    assert runbook_problem(source, "docs/a\x00b.md") is not None  # was: ValueError from os.lstat
+    assert source.kind("docs/a\x00b.md").value == "missing"
