@@ -10,6 +10,8 @@ nesting) and build the values ourselves with an explicit stack.  That lets us:
 - resolve plain scalars with YAML 1.2 core-schema rules (``12:00``,
   ``2026-01-06``, ``no`` and ``on`` stay strings);
 - report duplicate keys with both places instead of "last wins";
+- honour merge keys (``<<: *defaults``, ``<<: [*a, *b]``) as PyYAML and Prometheus
+  do: explicit keys win, earlier merged mappings win over later ones;
 - keep file/line/column for every key and value.
 
 Mappings become :class:`YMap` (a dict) and sequences :class:`YSeq` (a list), so
@@ -260,7 +262,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_loc", "key_raw", "start_total")
+    __slots__ = ("anchor", "container", "key", "key_is_merge", "key_loc", "key_raw", "merge_loc", "merges",
+                 "start_total")
 
     def __init__(self, container: YMap | YSeq, anchor: str | None, start_total: int) -> None:
         self.container = container
@@ -269,6 +272,9 @@ class _Frame:
         self.key: str | None = None
         self.key_loc: Location | None = None
         self.key_raw = False  # True once a key is pending (a key may be "")
+        self.key_is_merge = False  # the pending key is a plain `<<`
+        self.merges: list[YMap] = []  # mappings merged in with `<<`, the first wins
+        self.merge_loc: Location | None = None  # where `<<` is written
 
 
 class _Builder:
@@ -302,7 +308,7 @@ class _Builder:
                 self._too_big(loc)
             if event.anchor is not None:
                 self.anchors[event.anchor] = (value, event.value, 1)
-            self._add(value, event.value, loc)
+            self._add(value, event.value, loc, plain=not event.style)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             mark = event.start_mark
             loc = Location(self.path, mark.line + 1, mark.column + 1)
@@ -317,6 +323,8 @@ class _Builder:
             self.stack.append(_Frame(container, event.anchor, self.total))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
+            if frame.merges:
+                _merge_into(frame.container, frame.merges)
             if frame.anchor is not None:
                 self.anchors[frame.anchor] = (frame.container, None, self.total - frame.start_total + 1)
             self._add(frame.container, None, frame.container.loc)
@@ -344,7 +352,7 @@ class _Builder:
             "(too many aliases); write the values out",
         )
 
-    def _add(self, value: Any, raw: str | None, loc: Location) -> None:
+    def _add(self, value: Any, raw: str | None, loc: Location, plain: bool = False) -> None:
         if not self.stack:
             self.result.documents.append(value)
             return
@@ -359,10 +367,15 @@ class _Builder:
                 self.fail(loc, "a mapping key must be a plain name, not a list or mapping")
             # Keys are names: keep their text as written (`1:` is the key "1").
             frame.key, frame.key_loc, frame.key_raw = raw, loc, True
+            frame.key_is_merge = plain and raw == "<<"  # a quoted '<<' is an ordinary key
             return
         key, kloc = frame.key, frame.key_loc
         assert key is not None and kloc is not None
         frame.key, frame.key_loc, frame.key_raw = None, None, False
+        if frame.key_is_merge:
+            frame.key_is_merge = False
+            self._merge_key(frame, value, kloc)
+            return
         if key in container:
             first = container.key_locs[key]
             self.result.diagnostics.append(
@@ -377,3 +390,34 @@ class _Builder:
         container[key] = value
         container.key_locs[key] = kloc
         container.value_locs[key] = loc
+
+    def _merge_key(self, frame: _Frame, value: Any, kloc: Location) -> None:
+        """`<<: MAPPING` or `<<: [MAPPING, ...]`; applied when the mapping ends, so explicit keys win
+        wherever they are written. Merged values are shared, never copied: an alias was already
+        counted towards the expansion limit, so merging stays bounded."""
+        if frame.merge_loc is not None:
+            first = frame.merge_loc
+            self.result.diagnostics.append(Diagnostic(
+                "CFG003", Severity.ERROR, f"file/{self.path}",
+                f"merge key '<<' is repeated (first at line {first.line}, column {first.column}); "
+                "merge several mappings with one list: `<<: [*a, *b]`", kloc))
+            return
+        frame.merge_loc = kloc
+        sources = list(value) if isinstance(value, YSeq) else [value]
+        for source in sources:
+            if not isinstance(source, YMap):
+                found = "a list" if isinstance(source, list) else "an empty value" if source is None else \
+                    f"the value {str(source)[:40]!r}"
+                self.fail(kloc, f"a merge key `<<` takes a mapping or a list of mappings (such as *defaults "
+                                f"or [*a, *b]), but found {found}; merge a mapping, or write the keys out")
+        frame.merges = sources
+
+
+def _merge_into(container: YMap, merges: list[YMap]) -> None:
+    """Keys of the merged mappings that the mapping does not set itself; the first mapping listed wins."""
+    for merged in merges:
+        for key, value in merged.items():
+            if key not in container:
+                container[key] = value
+                container.key_locs[key] = merged.key_locs.get(key, merged.loc)
+                container.value_locs[key] = merged.value_locs.get(key, merged.loc)
