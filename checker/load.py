@@ -323,7 +323,7 @@ class _Builder:
             self.stack.append(_Frame(container, event.anchor, self.total))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
-            if frame.merges:
+            if frame.merges and isinstance(frame.container, YMap):
                 _merge_into(frame.container, frame.merges)
             if frame.anchor is not None:
                 self.anchors[frame.anchor] = (frame.container, None, self.total - frame.start_total + 1)
