@@ -21,8 +21,6 @@ jsonschema and the model read them as ordinary JSON data.
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,12 +29,15 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Location, Severity
+from .scalars import resolve_plain
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 100
 # Nodes a document may expand to once aliases are followed: far above any real
 # config (a 3,000-service organisation is ~100,000), far below an alias bomb.
 MAX_EXPANDED_NODES = 2_000_000
+# Repeated keys reported per file; the rest are counted in one last CFG003, so memory stays bounded.
+MAX_DUPLICATES_REPORTED = 100
 
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -114,44 +115,6 @@ class LoadedYaml:
 
 class _Stop(Exception):
     """Raised inside the builder to abandon a file after a CFG001."""
-
-
-# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
-_NULL = {"", "~", "null", "Null", "NULL"}
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
-_MAX_NUMBER_CHARS = 40  # longer digit strings stay strings (int() refuses >4300 digits)
-
-
-def resolve_plain(text: str) -> Any:
-    """The value of a plain (unquoted, untagged) scalar under YAML 1.2 core rules."""
-    if text in _NULL:
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
-    first = text[0]
-    if not (first.isdigit() or first in "+-."):
-        return text
-    if len(text) > _MAX_NUMBER_CHARS:
-        return text
-    if _INT.match(text):
-        return int(text)
-    if _OCT.match(text):
-        return int(text, 0)
-    if _HEX.match(text):
-        return int(text, 0)
-    if _FLOAT.match(text):
-        return float(text)
-    if _INF.match(text):
-        return -math.inf if text[0] == "-" else math.inf
-    if _NAN.match(text):
-        return math.nan
-    return text
 
 
 def _decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
@@ -243,6 +206,7 @@ def _parse(data: bytes, path: str) -> LoadedYaml:
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
+    builder.finish()
     return result
 
 
@@ -287,6 +251,8 @@ class _Builder:
         # anchor -> (value, raw scalar text or None, expanded size)
         self.anchors: dict[str, tuple[Any, str | None, int]] = {}
         self.total = 0  # nodes so far in this document, aliases expanded
+        self.duplicates = 0
+        self.first_unreported: Location | None = None
 
     def fail(self, loc: Location, message: str) -> None:
         self.result.diagnostics.append(
@@ -377,7 +343,15 @@ class _Builder:
             self._merge_key(frame, value, kloc)
             return
         if key in container:
-            first = container.key_locs[key]
+            self._duplicate(key, container.key_locs[key], kloc)
+            return
+        container[key] = value
+        container.key_locs[key] = kloc
+        container.value_locs[key] = loc
+
+    def _duplicate(self, key: str, first: Location, kloc: Location) -> None:
+        self.duplicates += 1
+        if self.duplicates <= MAX_DUPLICATES_REPORTED:
             self.result.diagnostics.append(
                 Diagnostic(
                     "CFG003", Severity.ERROR, f"file/{self.path}",
@@ -386,10 +360,17 @@ class _Builder:
                     kloc,
                 )
             )
-            return
-        container[key] = value
-        container.key_locs[key] = kloc
-        container.value_locs[key] = loc
+        elif self.duplicates == MAX_DUPLICATES_REPORTED + 1:
+            self.first_unreported = kloc
+
+    def finish(self) -> None:
+        """One CFG003 for the repeats past the limit, at the first of them."""
+        if self.first_unreported is not None:
+            more = self.duplicates - MAX_DUPLICATES_REPORTED
+            self.result.diagnostics.append(Diagnostic(
+                "CFG003", Severity.ERROR, f"file/{self.path}",
+                f"and {more:,} more repeated keys in this file (only the first {MAX_DUPLICATES_REPORTED} are "
+                "listed); remove the repeats", self.first_unreported))
 
     def _merge_key(self, frame: _Frame, value: Any, kloc: Location) -> None:
         """`<<: MAPPING` or `<<: [MAPPING, ...]`; applied when the mapping ends, so explicit keys win

@@ -16,7 +16,7 @@ def _owner_hint(alert: Alert) -> str:
 @rule("ALR001", "alert-without-owner")
 def alert_without_owner(ctx: Context) -> Iterator[Finding]:
     """An alert has none of its source's `owner_labels` (by default `team` or `service`),
-    or only templated ones.
+    or only templated ones, and its source has no `owner`.
 
     Why: an alert nobody owns pages nobody, or the wrong people. A templated
     value such as `{{ $labels.team }}` is filled in when the alert fires, so
@@ -30,9 +30,12 @@ def alert_without_owner(ctx: Context) -> Iterator[Finding]:
         - alert: HighErrorRate
           expr: rate(http_errors_total[5m]) > 1
           labels: {severity: critical, service: checkout-api}
+    Or own every alert of a folder by path:
+        alerts:
+          - {type: prometheus, paths: ["monitoring/payments/*.yml"], owner: payments}
     """
     for alert in ctx.model.alerts:
-        if alert.owner_label is not None:
+        if alert.owner_label is not None or alert.owned_by_path:
             continue
         templated = [label for label in alert.owner_labels if is_templated(alert.labels.get(label, ""))]
         if templated:
@@ -72,8 +75,10 @@ def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
 
 @rule("ALR003", "paging-alert-without-runbook")
 def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
-    """A paging alert (`labels.severity` in `policy.alerts.paging_severities`) has no
-    `runbook_url` annotation, or it is not an https URL or an existing repo path.
+    """A paging alert (`labels.severity` in its source's `paging_severities`, else
+    `policy.alerts.paging_severities`) has no runbook annotation (the source's
+    `runbook_annotations`, tried in order; default `runbook_url`), or it is not
+    an https URL or an existing repo path.
 
     Why: a page without a runbook wakes someone who cannot act. The same
     rules as service runbooks apply to repo paths (regular files inside the
@@ -86,22 +91,27 @@ def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
         - alert: LedgerDown
           labels: {severity: critical, service: payments-ledger}
           annotations: {runbook_url: docs/runbooks/payments-ledger.md}
+    Or, where the estate names it differently:
+        alerts:
+          - {type: prometheus, paths: ["monitoring/*.yml"], runbook_annotations: [runbook_url, runbook]}
     """
     severities = ctx.model.policy.paging_severities
     for alert in ctx.model.alerts:
         if not alert.is_paging(severities):
             continue
-        url = alert.annotations.get("runbook_url")
-        if not url:
+        found = alert.runbook()
+        if found is None:
+            names = " or ".join(f"`{name}`" for name in alert.runbook_annotations)
             yield Finding(alert.subject, alert.loc,
-                          f"paging alert {alert.name} has no runbook_url annotation; add `runbook_url:` with an "
-                          "https URL or a repo path")
+                          f"paging alert {alert.name} has no runbook annotation; add {names} with an https URL "
+                          "or a repo path")
             continue
+        annotation, url = found
         problem = ctx.runbook_problem(url)
         if problem:
             note = " (it is templated, so only its literal form is checked)" if is_templated(url) else ""
-            yield Finding(alert.subject, alert.annotation_locs["runbook_url"],
-                          f"runbook_url '{url}' of paging alert {alert.name} {problem}{note}")
+            yield Finding(alert.subject, alert.annotation_locs[annotation],
+                          f"{annotation} '{url}' of paging alert {alert.name} {problem}{note}")
 
 
 @rule("ALR004", "paging-alert-without-oncall")
@@ -150,8 +160,11 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
 
 declare("ALR005", "alert-file-invalid", Severity.ERROR, """
     An alert rule file cannot be read as Prometheus rules: invalid YAML, no
-    `groups:` (or PrometheusRule `spec.groups`), or a group or rule of the
-    wrong shape.
+    `groups:` (or PrometheusRule `spec.groups`), a group or rule of the wrong
+    shape, a group without a name or with a name repeated in the file, or a
+    Helm/Go template (`{{` outside a string: render it with `helm template`,
+    or exclude it). After 100 problems in one file the rest are counted in one
+    last ALR005, so a broken file cannot flood the output.
 
     Why: a rule file the checker cannot read is also one whose alerts nobody
     has checked for owners; Prometheus would likely refuse it too.
@@ -168,4 +181,20 @@ declare("ALR005", "alert-file-invalid", Severity.ERROR, """
               - alert: CheckoutDown
                 expr: up{job="checkout"} == 0
                 labels: {severity: critical, service: checkout-api}
+""")
+
+
+declare("ALR008", "alert-glob-matches-nothing", Severity.WARNING, """
+    An `alerts[].paths` glob matches no file, so no alert is read from it.
+
+    Why: a typo, a moved folder or a `.yml`/`.yaml` mix-up would otherwise
+    make the checker read nothing and report "no problems" about alerts
+    nobody checks.
+
+    Fails:
+        alerts:
+          - {type: prometheus, paths: ["monitoring/**/*.yaml"]}   # the files are *.yml
+    Fixed:
+        alerts:
+          - {type: prometheus, paths: ["monitoring/**/*.yaml", "monitoring/**/*.yml"]}
 """)
