@@ -17,9 +17,28 @@ from itertools import combinations
 from .diagnostics import Diagnostic, Location, Severity
 from .load import MAX_FILE_BYTES
 from .model import Alert, AlertSource, Model, is_templated
-from .sources import Source, SourceError, glob_regex, pattern_problem
+from .routing import AlertmanagerConfig
+from .sources import Source, SourceError, glob_regex, normalize_repo_path, pattern_problem
 
 Reader = Callable[[bytes, str], tuple[list[Alert], list[Diagnostic]]]
+
+
+def read_routing(model: Model, source: Source) -> tuple[AlertmanagerConfig | None, list[Diagnostic]]:
+    """The Alertmanager config `routing.alertmanager` names, or ALR007s saying why it cannot be used."""
+    if model.routing is None:
+        return None, []
+    from .sources import alertmanager
+
+    path, loc = model.routing.alertmanager, model.routing.node.at("alertmanager")
+    normal = normalize_repo_path(path)
+    try:
+        if normal is None:
+            raise SourceError(f"'{path}' is not a path inside the repository")
+        data = source.read(normal, MAX_FILE_BYTES)
+    except SourceError as exc:
+        return None, [Diagnostic("ALR007", Severity.ERROR, f"file/{path}",
+                                 f"routing.alertmanager cannot be read: {exc}; fix the path", loc)]
+    return alertmanager.read(data, normal)
 
 
 def _readers() -> dict[str, Reader]:
@@ -34,7 +53,8 @@ def read_alerts(model: Model, source: Source) -> tuple[list[Alert], list[Diagnos
     readers = _readers()
     alerts: list[Alert] = []
     problems: list[Diagnostic] = []
-    seen: set[str] = set()
+    # The Alertmanager config often sits beside the rules; it is read as what it is, not as rules.
+    seen: set[str] = {normalize_repo_path(model.routing.alertmanager) or ""} if model.routing else set()
     for alert_source in model.alert_sources:
         reader = readers.get(alert_source.type)
         if reader is None:

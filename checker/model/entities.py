@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from ..diagnostics import Location, Severity
+from ..routing import AlertmanagerConfig
 
 
 @dataclass
@@ -257,6 +258,8 @@ class Model:
     discovery: list[DiscoverySource] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     routing: Routing | None = None
+    # Read from the repository by the pipeline (alerts.read_routing) when `routing:` names a readable config.
+    alertmanager: AlertmanagerConfig | None = None
     # Read from the repository by the pipeline (alerts.read_alerts), owners resolved.
     alerts: list[Alert] = field(default_factory=list)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Severity
 from ..model import Alert, is_templated
+from ..routing import Route, Router
 from .registry import Context, Finding, declare, rule
 
 
@@ -156,6 +157,102 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
             yield Finding(alert.subject, alert.label_locs.get(alert.owner_label or "", alert.loc),
                           f"paging alert {alert.name} belongs to {owner}, whose rotations ({', '.join(primaries)}) "
                           "have nobody on call in the horizon; fix their start or members")
+
+
+@rule("ALR006", "paging-alert-misrouted")
+def paging_alert_misrouted(ctx: Context) -> Iterator[Finding]:
+    """With `routing.alertmanager` set, a paging alert reaches no receiver of its
+    owning team (`teams.X.receivers`): Alertmanager would deliver it to another
+    team's receiver, or leave it on the default route.
+
+    The alert's static labels (its rule's and group's labels, `alertname`, and
+    `routing.external_labels` where the rule does not set them) go through the
+    config's routing tree exactly as Alertmanager routes them (`matchers`,
+    `match`, `match_re`, `continue`, nested routes; `amtool config routes test`
+    gives the same answer). Templated label values are unknown until the alert
+    fires, so they are left out.
+
+    Why: an owner label is only a label. A page that Alertmanager sends to
+    someone else's pager, or to a catch-all receiver nobody watches, wakes the
+    wrong person or nobody.
+
+    Fails:
+        # alertmanager.yml
+        route:
+          receiver: default
+          routes:
+            - {matchers: ['team="sre"'], receiver: sre-pager}
+        # the alert: labels: {severity: critical, team: payments}; teams.payments.receivers: [payments-pager]
+    Fixed:
+        route:
+          receiver: default
+          routes:
+            - {matchers: ['team="sre"'], receiver: sre-pager}
+            - {matchers: ['team="payments"', 'severity=~"critical|page"'], receiver: payments-pager}
+    """
+    config = ctx.model.alertmanager
+    if config is None or ctx.model.routing is None:
+        return
+    router = Router(config)
+    external = ctx.model.routing.external_labels
+    for alert in ctx.model.alerts:
+        if alert.team is None or not alert.is_paging(ctx.model.policy.paging_severities):
+            continue
+        team = ctx.model.teams.get(alert.team)
+        if team is None or any(r not in config.receivers for r in team.receivers):
+            continue  # ALR007 names the receiver to fix, once rather than for every page
+        labels = {**external, "alertname": alert.name,
+                  **{k: v for k, v in alert.labels.items() if not is_templated(v)}}
+        routes = router.routes_for(labels)
+        if any(r.receiver in team.receivers for r in routes):
+            continue
+        yield Finding(alert.subject, alert.loc, _misrouted(alert.name, team.name, team.receivers, routes))
+
+
+def _misrouted(name: str, team: str, receivers: list[str], routes: list[Route]) -> str:
+    taken = "; ".join(r.describe() for r in routes)
+    where = "lands on the default route" if all(r.is_default for r in routes) else "is routed to"
+    if not receivers:
+        return (f"paging alert {name} of team '{team}' {where}: {taken}; team '{team}' names no receivers: add "
+                f"`teams.{team}.receivers: [...]` with the Alertmanager receivers that page it")
+    wanted = ", ".join(f"'{r}'" for r in receivers)
+    return (f"paging alert {name} of team '{team}' {where}: {taken}, not to a receiver of team '{team}' ({wanted}); "
+            "add a route that matches it, or fix its labels")
+
+
+@rule("ALR007", "routing-config-invalid")
+def routing_config_invalid(ctx: Context) -> Iterator[Finding]:
+    """The Alertmanager config `routing.alertmanager` names cannot be read (it is
+    missing, not YAML, a Helm template, or something Alertmanager itself would
+    refuse: no default receiver, a matcher that does not parse, a regex that
+    does not compile, an undefined receiver, an unknown route key), or a team's
+    `receivers` names a receiver the config does not define.
+
+    Why: routing can only be checked on a config Alertmanager would load; a
+    receiver name with a typo makes every page of that team look misrouted.
+
+    Fails:
+        routing: {alertmanager: monitoring/alertmanager.yml}
+        teams:
+          payments: {receivers: [payments-pagerduty]}   # alertmanager.yml defines payments-pager
+    Fixed:
+        teams:
+          payments: {receivers: [payments-pager]}
+    """
+    import difflib
+
+    config = ctx.model.alertmanager
+    if config is None:
+        return  # unreadable: the reader has said why
+    for team in ctx.model.teams.values():
+        for receiver, loc in zip(team.receivers, team.receiver_locs):
+            if receiver in config.receivers:
+                continue
+            close = difflib.get_close_matches(receiver, list(config.receivers), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"define it in {config.path}, or fix the name"
+            yield Finding(f"team/{team.name}", loc,
+                          f"team '{team.name}' names receiver '{receiver}', which {config.path} does not define; "
+                          f"{hint}")
 
 
 declare("ALR005", "alert-file-invalid", Severity.ERROR, """

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from ..diagnostics import Diagnostic, Location, Severity
 from ..load import read_yaml, value_loc
 from ..model import Alert
+from .templates import template_marker
 
 RULE_KINDS = {"PrometheusRule"}
 LIST_KINDS = {"List", "PrometheusRuleList"}
@@ -79,23 +78,6 @@ def read(data: bytes, path: str) -> tuple[list[Alert], list[Diagnostic]]:
         problems.add(Location(path), f"{path} holds no Prometheus rule groups (`groups:` or a PrometheusRule's "
                      "`spec.groups`); fix it, or narrow `alerts[].paths` or `alerts[].exclude`")
     return alerts, problems.result()
-
-
-def template_marker(data: bytes, path: str) -> Location | None:
-    """Where `{{` opens a YAML token (not inside a quoted, plain or block string), if anywhere.
-
-    Only asked of files that already failed to read, so the usual file is scanned once."""
-    scanner = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    text = data.decode("utf-8", "replace")
-    try:
-        for token in yaml.scan(text, Loader=scanner):
-            if isinstance(token, yaml.FlowMappingStartToken):
-                index = token.start_mark.index
-                if text.startswith("{{", index):
-                    return Location(path, token.start_mark.line + 1, token.start_mark.column + 1)
-    except yaml.YAMLError:
-        pass  # the template is found before the scanner gives up, or it is not a template
-    return None
 
 
 def _rule_groups(document: Any, path: str, problems: Problems) -> list[tuple[Any, Location]]:
