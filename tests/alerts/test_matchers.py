@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from checker.matchers import MatcherError, compile_anchored, new_matcher, parse_classic, parse_matchers, parse_utf8
+from checker.matchers import (
+    MatcherError,
+    compile_anchored,
+    new_matcher,
+    parse_classic,
+    parse_matchers,
+    parse_utf8,
+)
 from tests.conftest import REPO_ROOT
 
 TABLES = REPO_ROOT / "tests/fixtures/alertmanager"
