@@ -72,6 +72,9 @@ def test_broken_shows_each_rule_at_its_line() -> None:
         ("ALR003", "monitoring/rules.yaml", 12),
         ("ALR004", "monitoring/rules.yaml", 19),
         ("ALR005", "monitoring/not-rules.yaml", 2),
+        ("ALR006", "monitoring/rules.yaml", 21),
+        ("ALR007", "ownership/alerting.yaml", 6),
+        ("ALR008", "ownership.yaml", 131),
     }
     assert expected <= found, sorted(expected - found)
 
