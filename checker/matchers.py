@@ -57,7 +57,11 @@ def new_matcher(name: str, op: str, value: str) -> Matcher:
 @lru_cache(maxsize=4096)
 def compile_anchored(pattern: str) -> Any:
     """RE2 for `^(?:pattern)$`, as Alertmanager compiles match_re values and regex matchers."""
-    import re2  # type: ignore[import-untyped]  # Go's regexp is RE2: same syntax, same answers, linear time
+    try:
+        import re2  # type: ignore[import-untyped]  # Go's regexp is RE2: same syntax, same answers, linear time
+    except ImportError:
+        raise MatcherError("regular expressions need the google-re2 package (a dependency of this tool); "
+                           "reinstall ownership-as-code") from None
 
     options = re2.Options()
     options.log_errors = False

@@ -18,7 +18,6 @@ from .values import ValueReader, names_at, names_of, node_of, str_at
 
 class AlertingReader(ValueReader):
     model: Model
-    _routing_loc: Location | None = None
 
     def _alert_source(self, body: Any, loc: Location) -> None:
         if not isinstance(body, YMap) or not isinstance(body.get("type"), str):
@@ -34,20 +33,14 @@ class AlertingReader(ValueReader):
         self.model.alert_sources.append(source)
 
     def _routing(self, doc: YMap, file: str) -> None:
-        loc = key_loc(doc, "routing", doc.loc)
-        if self._routing_loc is not None:
-            self.problem("CFG003", f"file/{file}", loc,
-                         f"routing is already set at {self._routing_loc}; keep one routing block")
-            return
-        self._routing_loc = loc
-        body = doc["routing"]
+        body = self.single_block(doc, "routing", file)
         path = str_at(body, "alertmanager")
         if path is None:
             return
         labels = body.get("external_labels")
         external = {str(k): str(v) for k, v in labels.items() if isinstance(v, (str, int, float))} \
             if isinstance(labels, YMap) else {}
-        self.model.routing = Routing(path, external, node_of(body, loc))
+        self.model.routing = Routing(path, external, node_of(body, key_loc(doc, "routing", doc.loc)))
 
     def _receivers(self, team: Team, body: YMap, loc: Location) -> None:
         team.receivers, team.receiver_locs = names_at(body, "receivers", loc)

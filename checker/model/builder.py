@@ -39,7 +39,6 @@ class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
         self.model = Model(config_file)
         self.policy = self.model.policy
         self._defined_in: dict[tuple[str, str], Location] = {}
-        self._policy_loc: Location | None = None
 
     def add_document(self, doc: Any, file: str) -> None:
         self.model.files.append(file)

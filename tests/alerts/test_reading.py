@@ -89,3 +89,17 @@ alerts:
 """, {"monitoring/a.yml": "groups: [{name: n, rules: [{alert: A, expr: up == 0}]}]\n"})
     [found] = check_repo(root).model.alerts
     assert (found.service, found.team, found.owned_by_path, found.owner_label) == ("checkout", "payments", True, None)
+
+
+def test_routing_set_in_two_files_is_cfg003(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, """\
+version: 1
+include: ["more.yaml"]
+routing: {alertmanager: am.yml}
+""", {"more.yaml": "routing: {alertmanager: other.yml}\n",
+      "am.yml": "route: {receiver: default}\nreceivers: [{name: default}]\n"})
+    result = check_repo(root)
+    [problem] = [d for d in result.diagnostics if d.rule == "CFG003"]
+    assert problem.location.file == "more.yaml"
+    assert "routing is already set at ownership.yaml:3:1; keep one routing block" in problem.message
+    assert result.model.routing is not None and result.model.routing.alertmanager == "am.yml"
