@@ -104,6 +104,8 @@ def paths_that_matter(model: Model, paths: list[str]) -> list[str]:
     from .sources import glob_regex
 
     exact = set(model.files) | {s.runbook.split("#")[0] for s in model.services.values() if s.runbook}
+    if model.routing is not None:
+        exact.add(model.routing.alertmanager)
     file_globs = [glob_regex(p) for source in model.alert_sources for p in source.paths]
     file_globs += [glob_regex(d.pattern) for d in model.discovery if d.kind != "directories"]
     directory_globs = [glob_regex(d.pattern.rstrip("/")) for d in model.discovery if d.kind == "directories"]

@@ -30,3 +30,10 @@ def test_the_alerting_example_reads_what_it_says(run) -> None:  # type: ignore[n
     assert by_subject["alert/monitoring/payments/checkout.yml#CheckoutErrors"].owned_by_path
     assert by_subject["alert/monitoring/payments/checkout.yml#CheckoutErrors"].runbook() == ("runbook",
                                                                                                "docs/checkout.md")
+
+
+def test_a_staged_alertmanager_config_matters_to_the_hook(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(REPO_ROOT / "examples/alerting")  # pre-commit passes paths relative to the repository
+    assert run("check", "--now", NOW_TEXT, "docs/unrelated.md").exit_code == 0
+    result = run("check", "--now", NOW_TEXT, "monitoring/alertmanager.yml")
+    assert result.exit_code == 1 and "ALR006" in result.output
