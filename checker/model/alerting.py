@@ -38,8 +38,9 @@ class AlertingReader(ValueReader):
         if path is None:
             return
         labels = body.get("external_labels")
-        external = {str(k): str(v) for k, v in labels.items() if isinstance(v, (str, int, float))} \
-            if isinstance(labels, YMap) else {}
+        # As Prometheus reads its external_labels: scalars as written (`true`, not Python's True).
+        external = {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in labels.items()
+                    if isinstance(v, (str, int, float))} if isinstance(labels, YMap) else {}
         self.model.routing = Routing(path, external, node_of(body, key_loc(doc, "routing", doc.loc)))
 
     def _receivers(self, team: Team, body: YMap, loc: Location) -> None:
