@@ -31,9 +31,8 @@ def alert_without_owner(ctx: Context) -> Iterator[Finding]:
         - alert: HighErrorRate
           expr: rate(http_errors_total[5m]) > 1
           labels: {severity: critical, service: checkout-api}
-    Or own every alert of a folder by path:
-        alerts:
-          - {type: prometheus, paths: ["monitoring/payments/*.yml"], owner: payments}
+        # or own every alert of a folder by path, in ownership.yaml:
+        # alerts: [{type: prometheus, paths: ["monitoring/payments/*.yml"], owner: payments}]
     """
     for alert in ctx.model.alerts:
         if alert.owner_label is not None or alert.owned_by_path:
@@ -92,9 +91,8 @@ def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
         - alert: LedgerDown
           labels: {severity: critical, service: payments-ledger}
           annotations: {runbook_url: docs/runbooks/payments-ledger.md}
-    Or, where the estate names it differently:
-        alerts:
-          - {type: prometheus, paths: ["monitoring/*.yml"], runbook_annotations: [runbook_url, runbook]}
+        # or, where the estate names the annotation differently, in ownership.yaml:
+        # alerts: [{type: prometheus, paths: ["monitoring/*.yml"], runbook_annotations: [runbook_url, runbook]}]
     """
     severities = ctx.model.policy.paging_severities
     for alert in ctx.model.alerts:
