@@ -3,7 +3,8 @@
 Alert *sources* (one small module each, registered in READERS) turn a file
 into Alerts; Prometheus rule files and PrometheusRule manifests are the first.
 Ownership resolves through a source's `owner_labels`, in order: the first
-label present decides, naming a team, or a service (then the service's team).
+label present decides, naming a team, or a service (then the service's team);
+an alert with none falls to the source's `owner` (owner by path).
 """
 
 from __future__ import annotations
@@ -11,13 +12,34 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import combinations
 
 from .diagnostics import Diagnostic, Location, Severity
+from .globs import excluded
 from .load import MAX_FILE_BYTES
-from .model import Alert, Model, is_templated
-from .sources import Source, SourceError, pattern_problem
+from .model import Alert, AlertSource, Model, is_templated
+from .routing import AlertmanagerConfig
+from .sources import Source, SourceError, normalize_repo_path, pattern_problem
 
 Reader = Callable[[bytes, str], tuple[list[Alert], list[Diagnostic]]]
+
+
+def read_routing(model: Model, source: Source) -> tuple[AlertmanagerConfig | None, list[Diagnostic]]:
+    """The Alertmanager config `routing.alertmanager` names, or ALR007s saying why it cannot be used."""
+    if model.routing is None:
+        return None, []
+    from .sources import alertmanager
+
+    path, loc = model.routing.alertmanager, model.routing.node.at("alertmanager")
+    normal = normalize_repo_path(path)
+    try:
+        if normal is None:
+            raise SourceError(f"'{path}' is not a path inside the repository")
+        data = source.read(normal, MAX_FILE_BYTES)
+    except SourceError as exc:
+        return None, [Diagnostic("ALR007", Severity.ERROR, f"file/{path}",
+                                 f"routing.alertmanager cannot be read: {exc}; fix the path", loc)]
+    return alertmanager.read(data, normal)
 
 
 def _readers() -> dict[str, Reader]:
@@ -27,32 +49,60 @@ def _readers() -> dict[str, Reader]:
 
 
 def read_alerts(model: Model, source: Source) -> tuple[list[Alert], list[Diagnostic]]:
-    """Every alert the config's `alerts:` globs find, each file read once, owners resolved."""
+    """Every alert the config's `alerts:` globs find (less `exclude`), each file read once, subjects made
+    unique and owners resolved. ALR008 for a glob that matches no file."""
     readers = _readers()
     alerts: list[Alert] = []
     problems: list[Diagnostic] = []
-    seen: set[str] = set()
+    # The Alertmanager config often sits beside the rules; it is read as what it is, not as rules.
+    seen: set[str] = {normalize_repo_path(model.routing.alertmanager) or ""} if model.routing else set()
     for alert_source in model.alert_sources:
         reader = readers.get(alert_source.type)
         if reader is None:
             continue  # the schema reports an unknown type
-        for pattern in alert_source.paths:
-            problem = pattern_problem(pattern)
-            if problem:
-                problems.append(Diagnostic("CFG002", Severity.ERROR, f"file/{alert_source.node.loc.file}",
-                                           f"alert path '{pattern}': {problem}", alert_source.node.at("paths")))
+        exclude = _usable_patterns(alert_source, "exclude", alert_source.exclude, problems)
+        for index, pattern in enumerate(alert_source.paths):
+            loc = alert_source.path_locs[index] if index < len(alert_source.path_locs) else alert_source.node.loc
+            if not _usable_patterns(alert_source, "paths", [pattern], problems):
                 continue
-            for path in source.glob(pattern):
-                if path in seen:
+            matched = source.glob(pattern)
+            if not matched:
+                problems.append(Diagnostic("ALR008", Severity.WARNING, f"file/{pattern}",
+                                           f"alerts path '{pattern}' matches no file, so no alert is read from it; "
+                                           "fix the glob (`.yml` or `.yaml`?) or remove it", loc))
+            for path in matched:
+                if path in seen or excluded(path, exclude):
                     continue
                 seen.add(path)
                 found, file_problems = _read_file(reader, source, path)
                 for alert in found:
-                    alert.owner_labels = tuple(alert_source.owner_labels)
+                    _apply_source(alert, alert_source)
                 alerts.extend(found)
                 problems.extend(file_problems)
+    assign_subjects(alerts)
     resolve_owners(alerts, model)
     return alerts, problems
+
+
+def _usable_patterns(alert_source: AlertSource, key: str, patterns: list[str],
+                     problems: list[Diagnostic]) -> list[str]:
+    """The globs that stay inside the repository; CFG002 for the others."""
+    usable = []
+    for pattern in patterns:
+        problem = pattern_problem(pattern)
+        if problem:
+            problems.append(Diagnostic("CFG002", Severity.ERROR, f"file/{alert_source.node.loc.file}",
+                                       f"alert {key} '{pattern}': {problem}", alert_source.node.at(key)))
+        else:
+            usable.append(pattern)
+    return usable
+
+
+def _apply_source(alert: Alert, alert_source: AlertSource) -> None:
+    alert.owner_labels = tuple(alert_source.owner_labels)
+    alert.runbook_annotations = alert_source.runbook_annotations
+    alert.paging_severities = alert_source.paging_severities
+    alert.path_owner = alert_source.owner
 
 
 def _read_file(reader: Reader, source: Source, path: str) -> tuple[list[Alert], list[Diagnostic]]:
@@ -73,16 +123,79 @@ def owner_label_of(alert: Alert) -> tuple[str, str] | None:
 
 
 def resolve_owners(alerts: list[Alert], model: Model) -> None:
+    """An owner label decides; without one, the source's `owner` (owner by path) does."""
     for alert in alerts:
         found = owner_label_of(alert)
-        if found is None:
+        if found is not None:
+            alert.owner_label, value = found
+        elif alert.path_owner is not None:
+            alert.owned_by_path, value = True, alert.path_owner
+        else:
             continue
-        alert.owner_label, value = found
         if value in model.teams:
             alert.team = value
         elif value in model.services:
             alert.service = value
             alert.team = model.services[value].team
+
+
+# Label subsets tried (times alerts compared) before falling back to group names: a file with
+# hundreds of same-named alerts and many labels must not make subjects exponential.
+MAX_SUBJECT_WORK = 200_000
+
+
+def assign_subjects(alerts: list[Alert]) -> None:
+    """SPEC §8: `alert/PATH#NAME` when the name is unique in its file; else the fewest labels (by name)
+    that tell the same-named alerts apart, `#NAME{a="x",b="y"}`; else `#NAME@GROUP`, then `@GROUP[i]`."""
+    same_named: dict[tuple[str, str], list[Alert]] = {}
+    for alert in alerts:
+        same_named.setdefault((alert.file, alert.name), []).append(alert)
+    for same in same_named.values():
+        for alert in same:
+            alert.subject = alert.short_subject
+        if len(same) == 1:
+            continue
+        labels = _distinguishing_labels(same)
+        if labels is not None:
+            for alert in same:
+                shown = ",".join(f'{name}="{_label_text(alert.labels.get(name, ""))}"' for name in labels)
+                alert.subject += "{" + shown + "}"
+            continue
+        in_group = Counter(alert.group for alert in same)
+        index: Counter[str] = Counter()
+        for alert in same:
+            alert.subject += f"@{alert.group}"
+            if in_group[alert.group] > 1:
+                alert.subject += f"[{index[alert.group]}]"
+                index[alert.group] += 1
+
+
+def _distinguishing_labels(same: list[Alert]) -> tuple[str, ...] | None:
+    """The smallest set of label names, first in name order, whose values differ between every two
+    alerts (an absent label is empty, as in Prometheus); None when no set does, or within the bound."""
+    names = sorted({name for alert in same for name in alert.labels})
+    # A label with one value across the alerts never helps; leaving it out keeps the search small.
+    varying = [name for name in names if len({alert.labels.get(name, "") for alert in same}) > 1]
+
+    def distinct(chosen: tuple[str, ...]) -> bool:
+        return len({tuple(alert.labels.get(name, "") for name in chosen) for alert in same}) == len(same)
+
+    if not varying or not distinct(tuple(varying)):
+        return None
+    work = 0
+    for size in range(1, len(varying) + 1):
+        for chosen in combinations(varying, size):
+            work += len(same)
+            if work > MAX_SUBJECT_WORK:
+                return None
+            if distinct(chosen):
+                return chosen
+    return None
+
+
+def _label_text(value: str) -> str:
+    """A label value as Alertmanager prints it in a matcher (OpenMetrics escaping)."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,8 @@ def paths_that_matter(model: Model, paths: list[str]) -> list[str]:
     """The paths (repo-relative) that can change the check's result: the config and its includes,
     alert files, discovered services, runbooks. Pre-commit passes the staged files; others need no check."""
     exact = set(model.files) | {s.runbook.split("#")[0] for s in model.services.values() if s.runbook}
+    if model.routing is not None:
+        exact.add(model.routing.alertmanager)
     file_globs = _globs([p for source in model.alert_sources for p in source.paths]
                         + [d.pattern for d in model.discovery if d.kind != "directories"])
     directory_globs = _globs([d.pattern.rstrip("/") for d in model.discovery if d.kind == "directories"])

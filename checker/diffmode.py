@@ -14,6 +14,7 @@ from datetime import datetime
 
 from .bounded import bound_diagnostics
 from .config import ConfigMissing
+from .diagnostics import Diagnostic
 from .load import shared_parses
 from .pipeline import CheckResult, Prepare, run_check
 from .sources.worktree import WorktreeSource
@@ -29,7 +30,7 @@ class DiffResult:
 def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
                    prepare: Prepare | None = None) -> DiffResult:
     """Raises gitdiff.GitError for refs and history problems, ConfigMissing when HEAD has no config."""
-    from .gitdiff import GitCommitSource, merge_base, open_repo
+    from .gitdiff import GitCommitSource, merge_base, open_repo, renamed_files
 
     repo = open_repo(root)
     sha = merge_base(repo, base_ref)
@@ -42,8 +43,34 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
                                                  config_path, now, prepare)
         except ConfigMissing:
             base = None
+    if base is not None:
+        renames = renamed_files(repo, sha, "" if prefix == "." else prefix)
+        base.diagnostics = follow_renames(base.diagnostics, renames)
+        base.keys = {(rule, _renamed_subject(subject, renames)) for rule, subject in base.keys}
     head.diagnostics = bound_diagnostics(mark_new(head, base), config_path)
     return DiffResult(head, base, sha)
+
+
+def follow_renames(diagnostics: list[Diagnostic], renames: dict[str, str]) -> list[Diagnostic]:
+    """Base diagnostics with subjects of renamed files (`file/OLD`, `alert/OLD#NAME...`) under their new
+    paths, so moving a file keeps its old debt old (SPEC §8)."""
+    if not renames:
+        return diagnostics
+    return [d.with_(subject=_renamed_subject(d.subject, renames)) for d in diagnostics]
+
+
+def _renamed_subject(subject: str, renames: dict[str, str]) -> str:
+    kind, _, rest = subject.partition("/")
+    if kind == "file" and rest in renames:
+        return f"file/{renames[rest]}"
+    if kind == "alert":
+        # alert/PATH#NAME...: a path may itself hold '#', so try each one from the left.
+        at = rest.find("#")
+        while at != -1:
+            if rest[:at] in renames:
+                return f"alert/{renames[rest[:at]]}{rest[at:]}"
+            at = rest.find("#", at + 1)
+    return subject
 
 
 def mark_new(head: CheckResult, base: CheckResult | None) -> list:  # type: ignore[type-arg]

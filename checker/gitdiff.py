@@ -105,6 +105,28 @@ def merge_base(repo: Any, base_ref: str) -> str:
     return found
 
 
+def renamed_files(repo: Any, sha: str, prefix: str = "") -> dict[str, str]:
+    """Files git sees as renamed between a commit and the working tree (its rename detection, -M),
+    old path to new, relative to prefix (the checked folder); renames across its edge are left out."""
+    if not SHA.match(sha):
+        raise ValueError(sha)
+    listing = _git(repo, "diff", "--name-status", "-z", "-M", "--no-color", "--end-of-options", sha, "--")
+    fields = listing.split("\0")
+    prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+    renames: dict[str, str] = {}
+    index = 0
+    while index < len(fields):
+        status = fields[index]
+        if status.startswith(("R", "C")) and index + 2 < len(fields):
+            old, new = fields[index + 1], fields[index + 2]
+            if status.startswith("R") and old.startswith(prefix) and new.startswith(prefix):
+                renames[old[len(prefix):]] = new[len(prefix):]
+            index += 3
+        else:
+            index += 2  # one path follows every other status
+    return renames
+
+
 class GitCommitSource(Source):
     """The repository as it was at one commit, read from git objects; nothing is checked out."""
 

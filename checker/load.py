@@ -10,6 +10,8 @@ nesting) and build the values ourselves with an explicit stack.  That lets us:
 - resolve plain scalars with YAML 1.2 core-schema rules (``12:00``,
   ``2026-01-06``, ``no`` and ``on`` stay strings);
 - report duplicate keys with both places instead of "last wins";
+- honour merge keys (``<<: *defaults``, ``<<: [*a, *b]``) as PyYAML and Prometheus
+  do: explicit keys win, earlier merged mappings win over later ones;
 - keep file/line/column for every key and value.
 
 Mappings become :class:`YMap` (a dict) and sequences :class:`YSeq` (a list), so
@@ -19,8 +21,6 @@ jsonschema and the model read them as ordinary JSON data.
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,12 +29,15 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Location, Severity
+from .scalars import resolve_plain
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 100
 # Nodes a document may expand to once aliases are followed: far above any real
 # config (a 3,000-service organisation is ~100,000), far below an alias bomb.
 MAX_EXPANDED_NODES = 2_000_000
+# Repeated keys reported per file; the rest are counted in one last CFG003, so memory stays bounded.
+MAX_DUPLICATES_REPORTED = 100
 
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -112,44 +115,6 @@ class LoadedYaml:
 
 class _Stop(Exception):
     """Raised inside the builder to abandon a file after a CFG001."""
-
-
-# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
-_NULL = {"", "~", "null", "Null", "NULL"}
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
-_MAX_NUMBER_CHARS = 40  # longer digit strings stay strings (int() refuses >4300 digits)
-
-
-def resolve_plain(text: str) -> Any:
-    """The value of a plain (unquoted, untagged) scalar under YAML 1.2 core rules."""
-    if text in _NULL:
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
-    first = text[0]
-    if not (first.isdigit() or first in "+-."):
-        return text
-    if len(text) > _MAX_NUMBER_CHARS:
-        return text
-    if _INT.match(text):
-        return int(text)
-    if _OCT.match(text):
-        return int(text, 0)
-    if _HEX.match(text):
-        return int(text, 0)
-    if _FLOAT.match(text):
-        return float(text)
-    if _INF.match(text):
-        return -math.inf if text[0] == "-" else math.inf
-    if _NAN.match(text):
-        return math.nan
-    return text
 
 
 def _decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
@@ -264,6 +229,7 @@ def _parse(data: bytes, path: str) -> LoadedYaml:
         dispose = getattr(parser, "dispose", None)
         if dispose:
             dispose()
+    builder.finish()
     return result
 
 
@@ -283,7 +249,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_loc", "key_raw", "start_total")
+    __slots__ = ("anchor", "container", "key", "key_is_merge", "key_loc", "key_raw", "merge_loc", "merges",
+                 "start_total")
 
     def __init__(self, container: YMap | YSeq, anchor: str | None, start_total: int) -> None:
         self.container = container
@@ -292,6 +259,9 @@ class _Frame:
         self.key: str | None = None
         self.key_loc: Location | None = None
         self.key_raw = False  # True once a key is pending (a key may be "")
+        self.key_is_merge = False  # the pending key is a plain `<<`
+        self.merges: list[YMap] = []  # mappings merged in with `<<`, the first wins
+        self.merge_loc: Location | None = None  # where `<<` is written
 
 
 class _Builder:
@@ -304,6 +274,8 @@ class _Builder:
         # anchor -> (value, raw scalar text or None, expanded size)
         self.anchors: dict[str, tuple[Any, str | None, int]] = {}
         self.total = 0  # nodes so far in this document, aliases expanded
+        self.duplicates = 0
+        self.first_unreported: Location | None = None
 
     def fail(self, loc: Location, message: str) -> None:
         self.result.diagnostics.append(
@@ -325,7 +297,7 @@ class _Builder:
                 self._too_big(loc)
             if event.anchor is not None:
                 self.anchors[event.anchor] = (value, event.value, 1)
-            self._add(value, event.value, loc)
+            self._add(value, event.value, loc, plain=not event.style)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             mark = event.start_mark
             loc = Location(self.path, mark.line + 1, mark.column + 1)
@@ -340,6 +312,8 @@ class _Builder:
             self.stack.append(_Frame(container, event.anchor, self.total))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
+            if frame.merges and isinstance(frame.container, YMap):
+                _merge_into(frame.container, frame.merges)
             if frame.anchor is not None:
                 self.anchors[frame.anchor] = (frame.container, None, self.total - frame.start_total + 1)
             self._add(frame.container, None, frame.container.loc)
@@ -367,7 +341,7 @@ class _Builder:
             "(too many aliases); write the values out",
         )
 
-    def _add(self, value: Any, raw: str | None, loc: Location) -> None:
+    def _add(self, value: Any, raw: str | None, loc: Location, plain: bool = False) -> None:
         if not self.stack:
             self.result.documents.append(value)
             return
@@ -382,12 +356,25 @@ class _Builder:
                 self.fail(loc, "a mapping key must be a plain name, not a list or mapping")
             # Keys are names: keep their text as written (`1:` is the key "1").
             frame.key, frame.key_loc, frame.key_raw = raw, loc, True
+            frame.key_is_merge = plain and raw == "<<"  # a quoted '<<' is an ordinary key
             return
         key, kloc = frame.key, frame.key_loc
         assert key is not None and kloc is not None
         frame.key, frame.key_loc, frame.key_raw = None, None, False
+        if frame.key_is_merge:
+            frame.key_is_merge = False
+            self._merge_key(frame, value, kloc)
+            return
         if key in container:
-            first = container.key_locs[key]
+            self._duplicate(key, container.key_locs[key], kloc)
+            return
+        container[key] = value
+        container.key_locs[key] = kloc
+        container.value_locs[key] = loc
+
+    def _duplicate(self, key: str, first: Location, kloc: Location) -> None:
+        self.duplicates += 1
+        if self.duplicates <= MAX_DUPLICATES_REPORTED:
             self.result.diagnostics.append(
                 Diagnostic(
                     "CFG003", Severity.ERROR, f"file/{self.path}",
@@ -396,7 +383,45 @@ class _Builder:
                     kloc,
                 )
             )
+        elif self.duplicates == MAX_DUPLICATES_REPORTED + 1:
+            self.first_unreported = kloc
+
+    def finish(self) -> None:
+        """One CFG003 for the repeats past the limit, at the first of them."""
+        if self.first_unreported is not None:
+            more = self.duplicates - MAX_DUPLICATES_REPORTED
+            self.result.diagnostics.append(Diagnostic(
+                "CFG003", Severity.ERROR, f"file/{self.path}",
+                f"and {more:,} more repeated keys in this file (only the first {MAX_DUPLICATES_REPORTED} are "
+                "listed); remove the repeats", self.first_unreported))
+
+    def _merge_key(self, frame: _Frame, value: Any, kloc: Location) -> None:
+        """`<<: MAPPING` or `<<: [MAPPING, ...]`; applied when the mapping ends, so explicit keys win
+        wherever they are written. Merged values are shared, never copied: an alias was already
+        counted towards the expansion limit, so merging stays bounded."""
+        if frame.merge_loc is not None:
+            first = frame.merge_loc
+            self.result.diagnostics.append(Diagnostic(
+                "CFG003", Severity.ERROR, f"file/{self.path}",
+                f"merge key '<<' is repeated (first at line {first.line}, column {first.column}); "
+                "merge several mappings with one list: `<<: [*a, *b]`", kloc))
             return
-        container[key] = value
-        container.key_locs[key] = kloc
-        container.value_locs[key] = loc
+        frame.merge_loc = kloc
+        sources = list(value) if isinstance(value, YSeq) else [value]
+        for source in sources:
+            if not isinstance(source, YMap):
+                found = "a list" if isinstance(source, list) else "an empty value" if source is None else \
+                    f"the value {str(source)[:40]!r}"
+                self.fail(kloc, f"a merge key `<<` takes a mapping or a list of mappings (such as *defaults "
+                                f"or [*a, *b]), but found {found}; merge a mapping, or write the keys out")
+        frame.merges = sources
+
+
+def _merge_into(container: YMap, merges: list[YMap]) -> None:
+    """Keys of the merged mappings that the mapping does not set itself; the first mapping listed wins."""
+    for merged in merges:
+        for key, value in merged.items():
+            if key not in container:
+                container[key] = value
+                container.key_locs[key] = merged.key_locs.get(key, merged.loc)
+                container.value_locs[key] = merged.value_locs.get(key, merged.loc)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .alerts import read_alerts
+from .alerts import read_alerts, read_routing
 from .bounded import bound_diagnostics
 from .config import LoadedConfig, load_config
 from .diagnostics import Diagnostic, Severity, sort_diagnostics
@@ -41,6 +41,8 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
     discovered, discovery_problems = discover(model, source)
     discovery_problems += _unusable_directories(model, source)
     model.alerts, alert_problems = read_alerts(model, source)
+    model.alertmanager, routing_problems = read_routing(model, source)
+    alert_problems += routing_problems
     context = Context(model=model, repo=source, now=now, discovered=discovered,
                       extras=prepare(model) if prepare else {})
     staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]

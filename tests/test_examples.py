@@ -79,6 +79,9 @@ def test_broken_shows_each_rule_at_its_line() -> None:
         ("ALR005", "monitoring/not-rules.yaml", 2),
         ("COD003", "ownership/paths.yaml", 5),
         ("SVC008", "ownership/paths.yaml", 7),
+        ("ALR006", "monitoring/rules.yaml", 21),
+        ("ALR007", "ownership/alerting.yaml", 6),
+        ("ALR008", "ownership.yaml", 131),
     }
     assert expected <= found, sorted(expected - found)
 

@@ -15,6 +15,7 @@ from .entities import (
     Policy,
     Rotation,
     RotationPolicy,
+    Routing,
     Service,
     ServicePolicy,
     Team,
@@ -25,6 +26,6 @@ from .entities import (
 
 __all__ = [
     "Alert", "AlertSource", "DiscoverySource", "EscalationLevel", "Leave", "Model", "ModelBuilder", "Node",
-    "OnCall", "Override", "Person", "Policy", "Rotation", "RotationPolicy", "Service", "ServicePolicy", "Team",
+    "OnCall", "Override", "Person", "Policy", "Rotation", "RotationPolicy", "Routing", "Service", "ServicePolicy", "Team",
     "Waiver", "is_templated", "window_share",
 ]

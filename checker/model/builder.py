@@ -14,8 +14,8 @@ from typing import Any
 from ..diagnostics import Diagnostic, Location
 from ..load import YMap, key_loc, value_loc
 from ..timeutil import parse_date
+from .alerting import AlertingReader
 from .entities import (
-    AlertSource,
     DiscoverySource,
     EscalationLevel,
     Leave,
@@ -31,7 +31,7 @@ from .rotations import RotationReader
 from .values import items_of, names_at, names_of, next_midnight, node_of, str_at
 
 
-class ModelBuilder(PolicyReader, RotationReader):
+class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
     """Merges the documents of the main file and its includes into one Model."""
 
     def __init__(self, config_file: str) -> None:
@@ -39,7 +39,6 @@ class ModelBuilder(PolicyReader, RotationReader):
         self.model = Model(config_file)
         self.policy = self.model.policy
         self._defined_in: dict[tuple[str, str], Location] = {}
-        self._policy_loc: Location | None = None
 
     def add_document(self, doc: Any, file: str) -> None:
         self.model.files.append(file)
@@ -47,6 +46,8 @@ class ModelBuilder(PolicyReader, RotationReader):
             return
         if "policy" in doc:
             self._read_policy(doc, file)
+        if "routing" in doc:
+            self._routing(doc, file)
         readers = {"people": self._person, "teams": self._team, "rotations": self._rotation,
                    "services": self._service}
         for section, read in readers.items():
@@ -127,6 +128,7 @@ class ModelBuilder(PolicyReader, RotationReader):
                 if isinstance(target, str):
                     team.escalation.append(
                         EscalationLevel(kind, target, value_loc(body["escalation"], index, loc)))
+        self._receivers(team, body, loc)
         self.model.teams[name] = team
 
     def _service(self, name: str, body: YMap, loc: Location) -> None:
@@ -138,12 +140,6 @@ class ModelBuilder(PolicyReader, RotationReader):
         service.paths, service.path_locs = names_at(body, "paths", loc)
         service.depends_on, service.depends_locs = names_at(body, "depends_on", loc)
         self.model.services[name] = service
-
-    def _alert_source(self, body: Any, loc: Location) -> None:
-        if not isinstance(body, YMap) or not isinstance(body.get("type"), str):
-            return
-        labels = names_of(body.get("owner_labels")) or ["team", "service"]
-        self.model.alert_sources.append(AlertSource(body["type"], names_of(body.get("paths")), labels, node_of(body, loc)))
 
     def _discovery(self, body: Any, loc: Location) -> None:
         if not isinstance(body, YMap):
@@ -192,6 +188,7 @@ class ModelBuilder(PolicyReader, RotationReader):
             if service.team is not None:
                 self._expect("teams", service.team, subject, service.node.at("team"), "team")
             self._expect_oncall(service.oncall, subject)
+        self._expect_alert_owners()
         return m, self.diagnostics
 
     def _expect_oncall(self, oncall: OnCall | None, subject: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from ..diagnostics import Location, Severity
+from ..routing import AlertmanagerConfig
 
 
 @dataclass
@@ -108,6 +109,8 @@ class Team:
     member_locs: list[Location] = field(default_factory=list)
     oncall: OnCall | None = None
     escalation: list[EscalationLevel] = field(default_factory=list)
+    receivers: list[str] = field(default_factory=list)  # Alertmanager receivers that page this team
+    receiver_locs: list[Location] = field(default_factory=list)
 
 
 @dataclass
@@ -161,6 +164,20 @@ class AlertSource:
     paths: list[str]
     owner_labels: list[str]
     node: Node
+    path_locs: list[Location] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    owner: str | None = None  # owns the alerts of these files that carry no owner label
+    runbook_annotations: tuple[str, ...] = ("runbook_url",)
+    paging_severities: tuple[str, ...] | None = None  # None: policy.alerts.paging_severities
+
+
+@dataclass
+class Routing:
+    """Where alerts really go: an Alertmanager config in the repository (SPEC §8)."""
+
+    alertmanager: str
+    external_labels: dict[str, str]
+    node: Node
 
 
 @dataclass
@@ -198,17 +215,36 @@ class Alert:
     annotations: dict[str, str] = field(default_factory=dict)
     annotation_locs: dict[str, Location] = field(default_factory=dict)
     owner_labels: tuple[str, ...] = ("team", "service")
+    runbook_annotations: tuple[str, ...] = ("runbook_url",)
+    paging_severities: tuple[str, ...] | None = None  # the source's own, else the policy's
+    path_owner: str | None = None  # the source's `owner`, for alerts without an owner label
+    # Unique in the run; alerts.assign_subjects() lengthens it when a file repeats the name (SPEC §8).
+    subject: str = ""
     # Filled by alerts.resolve_owners():
     owner_label: str | None = None  # the label that decided, if any
+    owned_by_path: bool = False  # the source's `owner` decided
     team: str | None = None
     service: str | None = None
 
+    def __post_init__(self) -> None:
+        self.subject = self.subject or self.short_subject
+
     @property
-    def subject(self) -> str:
+    def short_subject(self) -> str:
+        """alert/PATH#NAME: what waivers may name for every same-named alert of the file."""
         return f"alert/{self.file}#{self.name}"
 
     def is_paging(self, severities: tuple[str, ...]) -> bool:
-        return self.labels.get("severity") in severities
+        """Paging by the source's `paging_severities` when it has them, else by the given (policy's) ones."""
+        own = self.paging_severities if self.paging_severities is not None else severities
+        return self.labels.get("severity") in own
+
+    def runbook(self) -> tuple[str, str] | None:
+        """The first of the source's runbook annotations present, as (annotation, value)."""
+        for name in self.runbook_annotations:
+            if self.annotations.get(name):
+                return name, self.annotations[name]
+        return None
 
 
 @dataclass
@@ -223,6 +259,9 @@ class Model:
     alert_sources: list[AlertSource] = field(default_factory=list)
     discovery: list[DiscoverySource] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
+    routing: Routing | None = None
+    # Read from the repository by the pipeline (alerts.read_routing) when `routing:` names a readable config.
+    alertmanager: AlertmanagerConfig | None = None
     # Read from the repository by the pipeline (alerts.read_alerts), owners resolved.
     alerts: list[Alert] = field(default_factory=list)
 

@@ -11,18 +11,11 @@ from .values import ValueReader
 
 class PolicyReader(ValueReader):
     policy: Policy
-    _policy_loc: Location | None
-
     def _read_policy(self, doc: YMap, file: str) -> None:
-        loc = key_loc(doc, "policy", doc.loc)
-        if self._policy_loc is not None:
-            self.problem("CFG003", f"file/{file}", loc,
-                         f"policy is already set at {self._policy_loc}; keep one policy block")
-            return
-        self._policy_loc = loc
-        body = doc["policy"]
+        body = self.single_block(doc, "policy", file)
         if not isinstance(body, YMap):
             return
+        loc = key_loc(doc, "policy", doc.loc)
         policy = self.policy
         locs: dict[str, Location] = {}
         policy.node = Node(loc, locs)

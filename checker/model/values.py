@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, Severity
-from ..load import YMap, value_loc
+from ..load import YMap, key_loc, value_loc
 from ..timeutil import parse_datetime, parse_duration, zone
 from .entities import Node
 
@@ -60,6 +60,18 @@ class ValueReader:
 
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        self._blocks: dict[str, Location] = {}  # top-level blocks one file may set, where they were set
+
+    def single_block(self, doc: YMap, key: str, file: str) -> Any:
+        """The value of a top-level block (`policy`, `routing`) that only one file may set, or None (and CFG003)
+        when an earlier file set it already."""
+        loc = key_loc(doc, key, doc.loc)
+        first = self._blocks.get(key)
+        if first is not None:
+            self.problem("CFG003", f"file/{file}", loc, f"{key} is already set at {first}; keep one {key} block")
+            return None
+        self._blocks[key] = loc
+        return doc[key]
 
     def problem(self, rule: str, subject: str, loc: Location, message: str) -> None:
         self.diagnostics.append(Diagnostic(rule, Severity.ERROR, subject, message, loc))

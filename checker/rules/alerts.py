@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Severity
 from ..model import Alert, is_templated
+from ..routing import Route, Router
 from .registry import Context, Finding, declare, rule
 
 
@@ -16,7 +17,7 @@ def _owner_hint(alert: Alert) -> str:
 @rule("ALR001", "alert-without-owner")
 def alert_without_owner(ctx: Context) -> Iterator[Finding]:
     """An alert has none of its source's `owner_labels` (by default `team` or `service`),
-    or only templated ones.
+    or only templated ones, and its source has no `owner`.
 
     Why: an alert nobody owns pages nobody, or the wrong people. A templated
     value such as `{{ $labels.team }}` is filled in when the alert fires, so
@@ -30,9 +31,11 @@ def alert_without_owner(ctx: Context) -> Iterator[Finding]:
         - alert: HighErrorRate
           expr: rate(http_errors_total[5m]) > 1
           labels: {severity: critical, service: checkout-api}
+        # or own every alert of a folder by path, in ownership.yaml:
+        # alerts: [{type: prometheus, paths: ["monitoring/payments/*.yml"], owner: payments}]
     """
     for alert in ctx.model.alerts:
-        if alert.owner_label is not None:
+        if alert.owner_label is not None or alert.owned_by_path:
             continue
         templated = [label for label in alert.owner_labels if is_templated(alert.labels.get(label, ""))]
         if templated:
@@ -72,8 +75,10 @@ def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
 
 @rule("ALR003", "paging-alert-without-runbook")
 def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
-    """A paging alert (`labels.severity` in `policy.alerts.paging_severities`) has no
-    `runbook_url` annotation, or it is not an https URL or an existing repo path.
+    """A paging alert (`labels.severity` in its source's `paging_severities`, else
+    `policy.alerts.paging_severities`) has no runbook annotation (the source's
+    `runbook_annotations`, tried in order; default `runbook_url`), or it is not
+    an https URL or an existing repo path.
 
     Why: a page without a runbook wakes someone who cannot act. The same
     rules as service runbooks apply to repo paths (regular files inside the
@@ -86,22 +91,26 @@ def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
         - alert: LedgerDown
           labels: {severity: critical, service: payments-ledger}
           annotations: {runbook_url: docs/runbooks/payments-ledger.md}
+        # or, where the estate names the annotation differently, in ownership.yaml:
+        # alerts: [{type: prometheus, paths: ["monitoring/*.yml"], runbook_annotations: [runbook_url, runbook]}]
     """
     severities = ctx.model.policy.paging_severities
     for alert in ctx.model.alerts:
         if not alert.is_paging(severities):
             continue
-        url = alert.annotations.get("runbook_url")
-        if not url:
+        found = alert.runbook()
+        if found is None:
+            names = " or ".join(f"`{name}`" for name in alert.runbook_annotations)
             yield Finding(alert.subject, alert.loc,
-                          f"paging alert {alert.name} has no runbook_url annotation; add `runbook_url:` with an "
-                          "https URL or a repo path")
+                          f"paging alert {alert.name} has no runbook annotation; add {names} with an https URL "
+                          "or a repo path")
             continue
+        annotation, url = found
         problem = ctx.runbook_problem(url)
         if problem:
             note = " (it is templated, so only its literal form is checked)" if is_templated(url) else ""
-            yield Finding(alert.subject, alert.annotation_locs["runbook_url"],
-                          f"runbook_url '{url}' of paging alert {alert.name} {problem}{note}")
+            yield Finding(alert.subject, alert.annotation_locs[annotation],
+                          f"{annotation} '{url}' of paging alert {alert.name} {problem}{note}")
 
 
 @rule("ALR004", "paging-alert-without-oncall")
@@ -148,10 +157,109 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
                           "have nobody on call in the horizon; fix their start or members")
 
 
+@rule("ALR006", "paging-alert-misrouted")
+def paging_alert_misrouted(ctx: Context) -> Iterator[Finding]:
+    """With `routing.alertmanager` set, a paging alert reaches no receiver of its
+    owning team (`teams.X.receivers`): Alertmanager would deliver it to another
+    team's receiver, or leave it on the default route.
+
+    The alert's static labels (its rule's and group's labels, `alertname`, and
+    `routing.external_labels` where the rule does not set them) go through the
+    config's routing tree exactly as Alertmanager routes them (`matchers`,
+    `match`, `match_re`, `continue`, nested routes; `amtool config routes test`
+    gives the same answer). Templated label values are unknown until the alert
+    fires, so they are left out.
+
+    Why: an owner label is only a label. A page that Alertmanager sends to
+    someone else's pager, or to a catch-all receiver nobody watches, wakes the
+    wrong person or nobody.
+
+    Fails:
+        # alertmanager.yml
+        route:
+          receiver: default
+          routes:
+            - {matchers: ['team="sre"'], receiver: sre-pager}
+        # the alert: labels: {severity: critical, team: payments}; teams.payments.receivers: [payments-pager]
+    Fixed:
+        route:
+          receiver: default
+          routes:
+            - {matchers: ['team="sre"'], receiver: sre-pager}
+            - {matchers: ['team="payments"', 'severity=~"critical|page"'], receiver: payments-pager}
+    """
+    config = ctx.model.alertmanager
+    if config is None or ctx.model.routing is None:
+        return
+    router = Router(config)
+    external = ctx.model.routing.external_labels
+    for alert in ctx.model.alerts:
+        if alert.team is None or not alert.is_paging(ctx.model.policy.paging_severities):
+            continue
+        team = ctx.model.teams.get(alert.team)
+        if team is None or any(r not in config.receivers for r in team.receivers):
+            continue  # ALR007 names the receiver to fix, once rather than for every page
+        labels = {**external, "alertname": alert.name,
+                  **{k: v for k, v in alert.labels.items() if not is_templated(v)}}
+        routes = router.routes_for(labels)
+        if any(r.receiver in team.receivers for r in routes):
+            continue
+        yield Finding(alert.subject, alert.loc, _misrouted(alert.name, team.name, team.receivers, routes))
+
+
+def _misrouted(name: str, team: str, receivers: list[str], routes: list[Route]) -> str:
+    taken = "; ".join(r.describe() for r in routes)
+    where = "lands on the default route" if all(r.is_default for r in routes) else "is routed to"
+    if not receivers:
+        return (f"paging alert {name} of team '{team}' {where}: {taken}; team '{team}' names no receivers: add "
+                f"`teams.{team}.receivers: [...]` with the Alertmanager receivers that page it")
+    wanted = ", ".join(f"'{r}'" for r in receivers)
+    return (f"paging alert {name} of team '{team}' {where}: {taken}, not to a receiver of team '{team}' ({wanted}); "
+            "add a route that matches it, or fix its labels")
+
+
+@rule("ALR007", "routing-config-invalid")
+def routing_config_invalid(ctx: Context) -> Iterator[Finding]:
+    """The Alertmanager config `routing.alertmanager` names cannot be read (it is
+    missing, not YAML, a Helm template, or something Alertmanager itself would
+    refuse: no default receiver, a matcher that does not parse, a regex that
+    does not compile, an undefined receiver, an unknown route key), or a team's
+    `receivers` names a receiver the config does not define.
+
+    Why: routing can only be checked on a config Alertmanager would load; a
+    receiver name with a typo makes every page of that team look misrouted.
+
+    Fails:
+        routing: {alertmanager: monitoring/alertmanager.yml}
+        teams:
+          payments: {receivers: [payments-pagerduty]}   # alertmanager.yml defines payments-pager
+    Fixed:
+        teams:
+          payments: {receivers: [payments-pager]}
+    """
+    import difflib
+
+    config = ctx.model.alertmanager
+    if config is None:
+        return  # unreadable: the reader has said why
+    for team in ctx.model.teams.values():
+        for receiver, loc in zip(team.receivers, team.receiver_locs):
+            if receiver in config.receivers:
+                continue
+            close = difflib.get_close_matches(receiver, list(config.receivers), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"define it in {config.path}, or fix the name"
+            yield Finding(f"team/{team.name}", loc,
+                          f"team '{team.name}' names receiver '{receiver}', which {config.path} does not define; "
+                          f"{hint}")
+
+
 declare("ALR005", "alert-file-invalid", Severity.ERROR, """
     An alert rule file cannot be read as Prometheus rules: invalid YAML, no
-    `groups:` (or PrometheusRule `spec.groups`), or a group or rule of the
-    wrong shape.
+    `groups:` (or PrometheusRule `spec.groups`), a group or rule of the wrong
+    shape, a group without a name or with a name repeated in the file, or a
+    Helm/Go template (`{{` outside a string: render it with `helm template`,
+    or exclude it). After 100 problems in one file the rest are counted in one
+    last ALR005, so a broken file cannot flood the output.
 
     Why: a rule file the checker cannot read is also one whose alerts nobody
     has checked for owners; Prometheus would likely refuse it too.
@@ -168,4 +276,20 @@ declare("ALR005", "alert-file-invalid", Severity.ERROR, """
               - alert: CheckoutDown
                 expr: up{job="checkout"} == 0
                 labels: {severity: critical, service: checkout-api}
+""")
+
+
+declare("ALR008", "alert-glob-matches-nothing", Severity.WARNING, """
+    An `alerts[].paths` glob matches no file, so no alert is read from it.
+
+    Why: a typo, a moved folder or a `.yml`/`.yaml` mix-up would otherwise
+    make the checker read nothing and report "no problems" about alerts
+    nobody checks.
+
+    Fails:
+        alerts:
+          - {type: prometheus, paths: ["monitoring/**/*.yaml"]}   # the files are *.yml
+    Fixed:
+        alerts:
+          - {type: prometheus, paths: ["monitoring/**/*.yaml", "monitoring/**/*.yml"]}
 """)

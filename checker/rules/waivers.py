@@ -8,6 +8,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..model import Model, Waiver
 from .registry import CATALOGUE, declare, effective_severity
 
+# A waiver names a rule and a subject; for alerts either the unique subject or the short form
+# `alert/PATH#NAME`, which covers every alert of that name in the file.
 declare("WVR001", "waiver-expired", Severity.WARNING, """
     A waiver is past its `expires` date, so it no longer suppresses anything.
 
@@ -53,8 +55,12 @@ def apply_waivers(diagnostics: list[Diagnostic], model: Model, now: datetime) ->
         else:
             active.setdefault((waiver.rule, waiver.subject), []).append(index)
     used: set[int] = set()
+    short_forms = _short_alert_subjects(model)
     for diagnostic in diagnostics:
         matching = active.get((diagnostic.rule, diagnostic.subject))
+        short = short_forms.get(diagnostic.subject)
+        if short is not None and (diagnostic.rule, short) in active:
+            matching = (matching or []) + active[(diagnostic.rule, short)]
         if matching:
             used.update(matching)
         else:
@@ -68,6 +74,12 @@ def apply_waivers(diagnostics: list[Diagnostic], model: Model, now: datetime) ->
                     f"waiver for {rule_id} on {subject} matches no diagnostic; remove it"
                     + ("" if rule_id in CATALOGUE else f" ({rule_id} is not checked by this version)")))
     return [d for d in out if d.severity is not Severity.OFF]
+
+
+def _short_alert_subjects(model: Model) -> dict[str, str]:
+    """Long alert subjects (`alert/PATH#NAME{severity="critical"}`) to their short form, which a waiver
+    may name to cover every same-named alert of the file (SPEC §8)."""
+    return {alert.subject: alert.short_subject for alert in model.alerts if alert.subject != alert.short_subject}
 
 
 def _waiver_diagnostic(rule_id: str, model: Model, waiver: Waiver, message: str) -> Diagnostic:

@@ -1,0 +1,44 @@
+"""Plain YAML scalars read with YAML 1.2 core-schema rules: `12:00`, `2026-01-06`, `no` and `on` stay strings."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
+_MAX_NUMBER_CHARS = 40  # longer digit strings stay strings (int() refuses >4300 digits)
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain (unquoted, untagged) scalar under YAML 1.2 core rules."""
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    first = text[0]
+    if not (first.isdigit() or first in "+-."):
+        return text
+    if len(text) > _MAX_NUMBER_CHARS:
+        return text
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text, 0)
+    if _HEX.match(text):
+        return int(text, 0)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text[0] == "-" else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
