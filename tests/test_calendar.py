@@ -354,3 +354,16 @@ def test_dates_at_the_ends_of_the_calendar_are_a_one_line_error(run, start: str,
     assert result.exit_code == 2
     assert result.output.startswith("ownership: error: --from ") and result.output.count("\n") == 1
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_the_readmes_calendar_excerpt_is_what_the_command_writes(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    command, excerpt = re.search(r"```sh\n(ownership calendar .*?)\n```\n```\n(BEGIN:VEVENT\n.*?END:VEVENT\n)```",
+                                 readme, re.DOTALL).groups()  # type: ignore[union-attr]
+    args = command.split()[1:]
+    args[args.index("examples/acme")] = str(REPO_ROOT / "examples/acme")
+    args[args.index("oncall.ics")] = str(tmp_path / "oncall.ics")
+    assert run(*args).exit_code == 0
+    assert excerpt.replace("\n", "\r\n") in (tmp_path / "oncall.ics").read_bytes().decode("utf-8")
