@@ -1,6 +1,6 @@
-"""`ownership calendar`: valid RFC 5545 that three independent readers (icalendar, vobject, ics-py) read
-alike, each event where the engine puts it; VTIMEZONEs checked with dateutil's and icalendar's own
-readings of them against zoneinfo; hostile values cannot break a line."""
+"""`ownership calendar`: valid RFC 5545 that independent readers (icalendar, vobject, ics-py, and the strict
+`ical`) read alike, each event where the engine puts it; VTIMEZONEs checked with dateutil's and icalendar's
+own readings of them against zoneinfo; hostile values cannot break a line."""
 
 from __future__ import annotations
 
@@ -118,7 +118,16 @@ def read_ics(data: bytes) -> list[tuple[str, str, datetime, datetime]]:
                   for e in ics.Calendar(data.decode("utf-8")).events)
 
 
-READERS = {"icalendar": read_icalendar, "vobject": read_vobject, "ics-py": read_ics}
+def read_ical(data: bytes) -> list[tuple[str, str, datetime, datetime]]:
+    """`ical`: a strict parser that validates every component and value against RFC 5545 with pydantic."""
+    from ical.calendar_stream import IcsCalendarStream
+
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return sorted((e.uid, e.summary, e.dtstart.astimezone(UTC), e.dtend.astimezone(UTC))  # type: ignore[union-attr]
+                  for e in calendar.events)
+
+
+READERS = {"icalendar": read_icalendar, "vobject": read_vobject, "ics-py": read_ics, "ical": read_ical}
 
 
 def test_three_readers_read_every_event_where_the_engine_puts_it(repo, run) -> None:  # type: ignore[no-untyped-def]
@@ -237,7 +246,8 @@ def test_content_is_the_schedule_as_before(run, tmp_path: Path) -> None:  # type
 
 
 HOSTILE_PEOPLE = {
-    "eve": ("Eve\r\nATTENDEE;CN=x:mailto:evil@example.com", "eve@example.com\r\nORGANIZER:mailto:evil@example.com"),
+    "eve": ("Eve\r\nBEGIN:VEVENT\r\nATTENDEE;CN=x:mailto:evil@example.com",
+            "eve@example.com\r\nORGANIZER:mailto:evil@example.com"),
     "zoe": ('Zoë "Z" Ząb; 東京, 🚀: ok', 'zoe,"q";x:y@例え.jp'),
     "kim": ("K" * 40 + "é" * 3000 + "🚀" * 50, "k@" + "例" * 200 + ".jp"),
     "max": ("\u0301\u200d", "m@example.com\r"),
@@ -261,26 +271,29 @@ teams:
 rotations:
   r: {{team: t, timezone: Asia/Tokyo, members: [{", ".join(HOSTILE_PEOPLE)}], shift: 1d, start: 2026-01-05T09:00}}
 """)
-    data = calendar(run, root, "--from", "2026-01-05T00:00Z", "--weeks", "1")
+    result = run("calendar", "--repo", str(root), "--output", str(root / "oncall.ics"), "--from", "2026-01-05T00:00Z",
+                 "--weeks", "1")
+    assert result.exit_code == 0 and "wrote 7 shifts of 1 rotation(s)" in result.output
+    data = (root / "oncall.ics").read_bytes()
     physical_lines(data)
     expected = {f"On call: {name.replace(chr(13) + chr(10), chr(10)).replace(chr(13), chr(10))} (r)"
                 for name, _ in HOSTILE_PEOPLE.values()}
     for reader, read in READERS.items():
         events = read(data)
         assert len(events) == 7, reader
-        summaries = {summary for _, summary, *_ in events}
+        summaries, wanted = {summary for _, summary, *_ in events}, expected
         if reader == "ics-py":
             # ics-py 0.7.3 unescapes with chained replaces (`\\n` -> `\` + newline), so it alone misreads
             # an escaped backslash before n, `;` or `,` (ics/utils.py unescape_string): not compared
-            summaries, expected = summaries - {next(s for s in summaries if "C:" in s)}, \
-                expected - {f"On call: {HOSTILE_PEOPLE['win'][0]} (r)"}
-        assert summaries == expected, reader
+            summaries = {s for s in summaries if "C:" not in s}
+            wanted = expected - {f"On call: {HOSTILE_PEOPLE['win'][0]} (r)"}
+        assert summaries == wanted, reader
     for event in Calendar.from_ical(data).walk("VEVENT"):
         assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "CATEGORIES",
                               "TRANSP", "CONTACT"}
         assert str(event["DESCRIPTION"]).count("\n") == 1  # "Rotation: r\nPerson: x": no forged line
     contacts = {str(e["CONTACT"]) for e in Calendar.from_ical(data).walk("VEVENT")}
-    assert "Eve\nATTENDEE;CN=x:mailto:evil@example.com <eve@example.com\nORGANIZER:mailto:evil@example.com>" \
+    assert "Eve\nBEGIN:VEVENT\nATTENDEE;CN=x:mailto:evil@example.com <eve@example.com\nORGANIZER:mailto:evil@example.com>" \
         in contacts
 
 

@@ -83,5 +83,5 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
         Path(output).write_bytes(data)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
-    events = data.count(b"BEGIN:VEVENT")
+    events = data.count(b"\r\nBEGIN:VEVENT\r\n")  # whole lines: a name holding "BEGIN:VEVENT" is not one
     click.echo(f"wrote {events} shifts of {len(schedule.rotations)} rotation(s) to {output}", err=True)

@@ -144,4 +144,3 @@ def fold(line: str) -> str:
         begin, limit = cut, 74
     parts.append(data[begin:])
     return b"\r\n ".join(parts).decode("utf-8")
-
