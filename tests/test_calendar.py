@@ -12,14 +12,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.cli.common import load_model
 from checker.model import Model
 from checker.model.entities import Person, Rotation
 from checker.report.calendar import calendar_schedule, fold, to_ical
-from checker.report.ical_zones import transitions
+from checker.report.ical_zones import ZoneTimes, transitions, vtimezone
 from checker.schedule import simulate
 
 ZONES = """\
@@ -356,6 +356,47 @@ def test_transitions_are_every_change_zoneinfo_makes(name: str, begin: datetime)
             upcoming = next(changes, None)
         assert moment.astimezone(zone).utcoffset() == offset, (name, moment)
         moment += timedelta(hours=3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(ALL_ZONES), begin=st.datetimes(datetime(1975, 1, 1), datetime(2060, 1, 1)),
+       days=st.integers(1, 400))
+@example(name="America/Sao_Paulo", begin=datetime(2019, 1, 1), days=365)  # DST abolished after Feb 2019
+@example(name="Asia/Tehran", begin=datetime(2022, 1, 1), days=400)  # the same, and never a weekday rule
+@example(name="Africa/Casablanca", begin=datetime(2026, 1, 1), days=365)  # Ramadan moves every year
+@example(name="Europe/Dublin", begin=datetime(2026, 1, 1), days=365)  # winter is zoneinfo's "negative DST"
+def test_a_vtimezone_read_by_dateutil_gives_zoneinfos_offset_at_every_hour(name: str, begin: datetime,
+                                                                          days: int) -> None:
+    from dateutil import tz
+
+    zone = ZoneInfo(name)
+    times = ZoneTimes(zone)
+    first = begin.replace(tzinfo=UTC)
+    times.cover(first, first + timedelta(days=days))
+    text = "\r\n".join(vtimezone(times))
+    assert all(len(line) <= 75 for line in text.split("\r\n"))
+    read = tz.tzical(io.StringIO(text)).get()
+    moment = first
+    while moment <= first + timedelta(days=days):
+        local = moment.astimezone(zone)
+        assert local.replace(tzinfo=read).utcoffset() == local.utcoffset(), (name, moment, text)
+        moment += timedelta(hours=2)
+
+
+def test_a_zone_with_a_yearly_rule_is_one_standard_and_one_daylight_rule_as_outlook_needs() -> None:
+    def observances(name: str) -> list[str]:
+        times = ZoneTimes(ZoneInfo(name))
+        times.cover(datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 5, 25, tzinfo=UTC))
+        return [line for line in vtimezone(times) if line.startswith(("BEGIN:", "RRULE:"))]
+
+    assert observances("Europe/London") == ["BEGIN:VTIMEZONE", "BEGIN:STANDARD",
+                                            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "BEGIN:DAYLIGHT",
+                                            "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"]
+    assert observances("America/New_York")[2:5:2] == ["RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU",
+                                                      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU"]
+    assert observances("Australia/Sydney")[2:5:2] == ["RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU",
+                                                      "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU"]
+    assert observances("Asia/Kolkata") == ["BEGIN:VTIMEZONE", "BEGIN:STANDARD"]
 
 
 @pytest.mark.parametrize("start", ["9999-12-31T23:00Z", "0001-01-01T00:00Z"])
