@@ -67,8 +67,7 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
     """The simulated schedule as iCalendar (.ics), one event per shift piece."""
     from datetime import timedelta
 
-    from ..report.calendar import to_ical
-    from ..schedule import simulate
+    from ..report.calendar import calendar_schedule, to_ical
 
     instant = parse_instant(start, "--from")
     model = load_model(repo, config)
@@ -76,11 +75,15 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
     if unknown:
         fail(f"no rotation {', '.join(map(repr, unknown))} in the config; declared: {', '.join(sorted(model.rotations))}")
     horizon = timedelta(weeks=weeks) if weeks else model.policy.horizon
-    schedule = simulate(model, instant, horizon=horizon, rotations=rotations or None)
-    data = to_ical(model, schedule, instant, instant)
+    try:
+        schedule = calendar_schedule(model, instant, horizon, rotations or None)
+        data = to_ical(model, schedule, instant)
+    except OverflowError:
+        fail(f"--from {instant.date().isoformat()}: the calendar's range reaches beyond the years 1-9999 that dates "
+             "can hold; choose a --from nearer today")
     try:
         Path(output).write_bytes(data)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
-    events = data.count(b"BEGIN:VEVENT")
+    events = data.count(b"\r\nBEGIN:VEVENT\r\n")  # whole lines: a name holding "BEGIN:VEVENT" is not one
     click.echo(f"wrote {events} shifts of {len(schedule.rotations)} rotation(s) to {output}", err=True)

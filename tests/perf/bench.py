@@ -1,4 +1,4 @@
-"""Benchmark: whole-process `ownership check`, `check --base` and `report` on synthetic organisations,
+"""Benchmark: whole-process `ownership check`, `check --base`, `report` and `calendar` on synthetic organisations,
 beside the floor (parsing the same YAML files with PyYAML's C loader in one process).
 
     python tests/perf/bench.py [--sizes small,large,double] [--runs 5]
@@ -81,8 +81,11 @@ def bench(size: Size, runs: int, workdir: Path) -> dict[str, float]:
     print(f"        check --base           {base * 1000:8.0f} ms  {base_mem:5d} MB  exit {base_code}  "
           f"= {base / check:.2f}x check (target <= 2)")
     print(f"        report --format html   {report * 1000:8.0f} ms  {report_mem:5d} MB")
-    return {"floor": floor, "check": check, "base": base, "report": report, "check_mem": check_mem,
-            "base_mem": base_mem, "report_mem": report_mem}
+    calendar, calendar_mem, calendar_code = median_of([*ownership, "calendar", "--from", NOW, "--output",
+                                                       str(workdir / f"{size.name}.ics")], root, runs)
+    print(f"        calendar (every rotation) {calendar * 1000:5.0f} ms  {calendar_mem:5d} MB  exit {calendar_code}")
+    return {"floor": floor, "check": check, "base": base, "report": report, "calendar": calendar,
+            "check_mem": check_mem, "base_mem": base_mem, "report_mem": report_mem, "calendar_mem": calendar_mem}
 
 
 def main() -> None:
@@ -109,6 +112,11 @@ def main() -> None:
         print(f"  large check --base / check {base_ratio:6.2f}x     target <= 2      "
               f"{'OK' if base_ratio <= 2 else 'MISSED'}")
         print(f"  large peak memory          {peak:6d} MB   target < 500 MB  {'OK' if peak < 500 else 'MISSED'}")
+        calendar, calendar_mem = large["calendar"], large["calendar_mem"]
+        print(f"  large calendar             {calendar * 1000:6.0f} ms   target <= 1.5 s  "
+              f"{'OK' if calendar <= 1.5 else 'MISSED'}")
+        print(f"  large calendar peak memory {calendar_mem:6d} MB   target <= 200 MB "
+              f"{'OK' if calendar_mem <= 200 else 'MISSED'}")
     if "large" in results and "double" in results:
         scaling = results["double"]["check"] / results["large"]["check"]
         print(f"  double / large check       {scaling:6.2f}x     target <= 2.2    "
