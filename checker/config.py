@@ -96,26 +96,3 @@ def _included_files(source: Source, main: YMap, main_path: str, diagnostics: lis
                                     f"include matches {len(found)} files, over the limit of {MAX_INCLUDED_FILES}"))
         return found[:MAX_INCLUDED_FILES]
     return found
-
-
-def paths_that_matter(model: Model, paths: list[str]) -> list[str]:
-    """The paths (repo-relative) that can change the check's result: the config and its includes,
-    alert files, discovered services, runbooks. Pre-commit passes the staged files; others need no check."""
-    from .sources import glob_regex
-
-    exact = set(model.files) | {s.runbook.split("#")[0] for s in model.services.values() if s.runbook}
-    file_globs = [glob_regex(p) for source in model.alert_sources for p in source.paths]
-    file_globs += [glob_regex(d.pattern) for d in model.discovery if d.kind != "directories"]
-    directory_globs = [glob_regex(d.pattern.rstrip("/")) for d in model.discovery if d.kind == "directories"]
-    out = []
-    for path in paths:
-        parents = _parents(path)
-        if (path in exact or any(g.match(path) for g in file_globs)
-                or any(g.match(parent) for g in directory_globs for parent in parents)):
-            out.append(path)
-    return out
-
-
-def _parents(path: str) -> list[str]:
-    parts = path.split("/")
-    return ["/".join(parts[:i]) for i in range(1, len(parts))]

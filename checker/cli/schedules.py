@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from .common import EXIT_BLOCKING, EXIT_OK, config_options, fail, load_model, parse_instant
+from .common import (
+    EXIT_BLOCKING,
+    EXIT_OK,
+    config_options,
+    fail,
+    load_model,
+    parse_instant,
+    resolve_paths,
+    write_or_fail,
+)
 from .group import cli
 
 
@@ -76,9 +84,6 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
     horizon = timedelta(weeks=weeks) if weeks else model.policy.horizon
     schedule = simulate(model, instant, horizon=horizon, rotations=rotations or None)
     data = to_ical(model, schedule, instant, instant)
-    try:
-        Path(output).write_bytes(data)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    write_or_fail(output, data, resolve_paths(repo, config)[0])
     events = data.count(b"BEGIN:VEVENT")
     click.echo(f"wrote {events} shifts of {len(schedule.rotations)} rotation(s) to {output}", err=True)
