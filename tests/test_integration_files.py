@@ -32,8 +32,9 @@ def test_hook_runs_only_when_a_staged_file_matters(repo, run, monkeypatch) -> No
 def test_pre_commit_hooks_file() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())}
     hook = hooks["ownership-check"]
-    assert hook["entry"] == "ownership check" and hook["language"] == "python"
-    assert hook["pass_filenames"] is True and hook["require_serial"] is True
+    # Once per commit, deletions included: the tool reads the staged names from git (tests/test_precommit_hook.py).
+    assert hook["entry"] == "ownership check --staged" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False and hook["always_run"] is True and hook["require_serial"] is True
 
 
 def test_action_never_pastes_inputs_into_scripts() -> None:

@@ -136,10 +136,11 @@ def _parse_check(argv: Sequence[str]) -> tuple[str | None, str | None, list[str]
             staged = True
         elif word == "--strict":
             continue
-        elif word.split("=", 1)[0] in ("--repo", "--config", "--format"):
+        elif word.split("=", 1)[0] in ("--repo", "--config", "--format", "--now"):
             option, equals, value = word.partition("=")
             value = value if equals else next(words, "")
-            if not value or (option == "--format" and value not in FORMATS):
+            if not value or (option == "--format" and value not in FORMATS) or (option == "--now" and
+                                                                                  not _valid_now(value)):
                 return None
             values[option] = value
         elif word.startswith("-"):
@@ -147,6 +148,17 @@ def _parse_check(argv: Sequence[str]) -> tuple[str | None, str | None, list[str]
         else:
             named.append(word)
     return values.get("--repo"), values.get("--config"), named, staged
+
+
+def _valid_now(value: str) -> bool:
+    """--now is validated as click's path does, so a bad value is exit 2 whether or not files matter."""
+    from ..timeutil import parse_now
+
+    try:
+        parse_now(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _relative(root: str, path: str) -> str | None:
