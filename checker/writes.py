@@ -69,7 +69,10 @@ def _guarded_top(target: str, repository: str | None) -> str | None:
         if parent == probe:
             break
         probe = parent
-    inside = os.path.commonpath([top, target]) == top if os.path.isabs(target) else False
+    try:
+        inside = os.path.commonpath([top, target]) == top
+    except ValueError:  # another drive
+        inside = False
     return top if inside else None
 
 

@@ -214,3 +214,13 @@ def test_the_nothing_to_check_exit_imports_neither_click_nor_the_checker(gitrepo
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "import time" in line}
     heavy = {"click", "git", "jsonschema", "subprocess", "typing", "checker.load", "checker.config"}
     assert not heavy & imported, heavy & imported
+
+
+def test_staged_names_are_the_same_where_posix_spawn_is_missing(gitrepo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.staged import anything_staged, staged_changes
+
+    stage(gitrepo, {"README.md": "# changed\n", "docs/runbooks/web.md": None, "new file.md": "x\n"})
+    spawned = staged_changes(str(gitrepo))
+    assert spawned == [("M", "README.md"), ("D", "docs/runbooks/web.md"), ("A", "new file.md")]
+    monkeypatch.delattr(os, "posix_spawnp")  # as on Windows: the subprocess module instead
+    assert staged_changes(str(gitrepo)) == spawned and anything_staged(str(gitrepo))
