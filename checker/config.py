@@ -6,7 +6,6 @@ import posixpath
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Location, Severity
-from .globs import Glob
 from .load import MAX_FILE_BYTES, YMap, read_yaml, value_loc
 from .model import Model, ModelBuilder
 from .schema import validate
@@ -101,31 +100,3 @@ def _included_files(source: Source, main: YMap, main_path: str, diagnostics: lis
                                     f"include matches {len(found)} files, over the limit of {MAX_INCLUDED_FILES}"))
         return found[:MAX_INCLUDED_FILES]
     return found
-
-
-def paths_that_matter(model: Model, paths: list[str]) -> list[str]:
-    """The paths (repo-relative) that can change the check's result: the config and its includes,
-    alert files, discovered services, runbooks. Pre-commit passes the staged files; others need no check."""
-    exact = set(model.files) | {s.runbook.split("#")[0] for s in model.services.values() if s.runbook}
-    if model.routing is not None:
-        exact.add(model.routing.alertmanager)
-    file_globs = _globs([p for source in model.alert_sources for p in source.paths]
-                        + [d.pattern for d in model.discovery if d.kind != "directories"])
-    directory_globs = _globs([d.pattern.rstrip("/") for d in model.discovery if d.kind == "directories"])
-    out = []
-    for path in paths:
-        parents = _parents(path)
-        if (path in exact or any(g.matches(path) for g in file_globs)
-                or any(g.matches(parent) for g in directory_globs for parent in parents)):
-            out.append(path)
-    return out
-
-
-def _globs(patterns: list[str]) -> list[Glob]:
-    """The usable ones: a refused pattern is reported by the check itself."""
-    return [Glob.compile(p) for p in patterns if pattern_problem(p) is None]
-
-
-def _parents(path: str) -> list[str]:
-    parts = path.split("/")
-    return ["/".join(parts[:i]) for i in range(1, len(parts))]

@@ -12,7 +12,6 @@ import click
 from .common import (
     EXIT_BLOCKING,
     EXIT_OK,
-    FORMATS,
     config_options,
     fail,
     parse_instant,
@@ -21,6 +20,7 @@ from .common import (
 )
 from .group import cli
 from .locations import relative_to_repository
+from .scope import FORMATS
 
 
 @cli.command()
@@ -36,14 +36,20 @@ from .locations import relative_to_repository
 @click.option("--online", is_flag=True, help="Also check GitHub logins and teams exist (GH001, GH002).")
 @click.option("--check-run", "check_run", is_flag=True,
               help="In GitHub Actions, also report as a check run with annotations (needs `checks: write`).")
+@click.option("--staged", is_flag=True,
+              help="Run only if a file staged in git (added, changed or deleted) can change the result; the "
+                   "pre-commit hook passes this.")
 @click.argument("changed", nargs=-1, metavar="[FILE]...")
 def check(config: str | None, repo: str | None, base: str | None, now: str | None, fmt: str | None,
-          output: str | None, strict: bool, online: bool, check_run: bool, changed: tuple[str, ...]) -> None:
+          output: str | None, strict: bool, online: bool, check_run: bool, staged: bool,
+          changed: tuple[str, ...]) -> None:
     """Run every rule on the whole repository; exit 1 when something blocks.
 
-    With FILE arguments (as pre-commit passes the staged files), the check runs
-    only when one of them can change its result: the config or an included
-    file, an alert file, a discovered service's files, a runbook.
+    With FILE arguments (as pre-commit passes them) or --staged, the check runs
+    only when one of them can change its result (the config or an included
+    file, an alert file, a discovered service's files, a runbook), when a file
+    the config reads was deleted, or when a FILE is a YAML file or a folder;
+    otherwise it says so on stderr and exits 0.
     """
     from ..config import ConfigMissing
     from ..escape import log_line
@@ -53,11 +59,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     instant = parse_instant(now, "--now")
     root, config_path = resolve_paths(repo, config)
     worktree = WorktreeSource(str(root))
-    loaded = None
-    if changed:
-        matters, loaded = files_that_matter(worktree, root, config_path, changed)
-        if not matters:
-            sys.exit(EXIT_OK)
+    hint = scope_of_run(root, config_path, changed, staged) if changed or staged else ""
     actions = github_context()
     base = base or (actions.base_sha if actions else None)
     fmt = fmt or ("github" if actions else "text")
@@ -77,13 +79,13 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
         else:
             from ..pipeline import run_check
 
-            result = run_check(worktree, config_path, instant, prepare, loaded)
+            result = run_check(worktree, config_path, instant, prepare)
     except ConfigMissing as exc:
-        fail(str(exc))
+        fail(f"{exc}; {hint}" if hint else str(exc))
     outcome = Outcome(relative_to_repository(result.diagnostics, root), strict=strict, diff_mode=bool(base),
                       checked=Checked.of(result.model))
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    write_output(get_reporter(fmt, color=color).render(outcome), output)
+    write_output(get_reporter(fmt, color=color).render(outcome), output, root)
     if fmt == "github":
         append_step_summary(outcome)
     if client and actions and actions.repository and actions.pr_number and actions.token:
@@ -98,17 +100,20 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     sys.exit(EXIT_BLOCKING if outcome.blocking_count else EXIT_OK)
 
 
-def files_that_matter(source: Any, root: Path, config_path: str, changed: tuple[str, ...]) -> tuple[bool, Any]:
-    """Whether a changed file can change the check's result, and the config read to decide (reused by the
-    check, so the pre-commit path reads it once)."""
-    from ..config import ConfigMissing, load_config, paths_that_matter
+def scope_of_run(root: Path, config_path: str, named: tuple[str, ...], staged: bool) -> str:
+    """Says what the FILE arguments and the staged names mean for this run (checker/cli/scope.py);
+    exits 0 when none can change the result. Returns what to add to a missing-config error."""
+    from .scope import ScopeError, decide
 
-    relative = [os.path.relpath(os.path.abspath(f), root).replace(os.sep, "/") for f in changed]
     try:
-        loaded = load_config(source, config_path)
-    except ConfigMissing:
-        return config_path in relative, None  # no config (yet): only adding one matters
-    return config_path in relative or bool(paths_that_matter(loaded.model, relative)), loaded
+        scope = decide(str(root), config_path, named, staged, os.environ)
+    except ScopeError as exc:
+        fail(str(exc))
+    for line in scope.lines():
+        click.echo(line, err=True)
+    if not scope.run:
+        sys.exit(EXIT_OK)
+    return scope.hint
 
 
 def github_context() -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,16 +9,16 @@ from typing import Any, NoReturn
 
 import click
 
+from .scope import locate
+
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
-FORMATS = ["text", "json", "github", "sarif", "markdown"]  # checker.reporters.FORMATS, without importing it
 
 
 def fail(message: str) -> NoReturn:
-    """A one-line error and exit 2. The message may quote the repository (a name, a path): escaped so it
-    stays one line that no terminal or CI runner acts on."""
-    from ..escape import terminal
+    """A one-line error and exit 2 (escaped: messages quote file names and config values)."""
+    from ..escape import log_line
 
-    click.echo(f"ownership: error: {terminal(message)}", err=True)
+    click.echo(log_line(f"ownership: error: {message}"), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -34,29 +33,33 @@ def parse_instant(value: str | None, option: str) -> datetime:
 
 def resolve_paths(repo: str | None, config: str | None) -> tuple[Path, str]:
     """The repository root, and the config's path relative to it."""
-    root = Path(repo or ".").resolve()
-    if not root.is_dir():
-        fail(f"--repo {repo!r} is not a directory")
-    if config is None:
-        return root, "ownership.yaml"
-    config_path = Path(config)
-    if not config_path.is_absolute():
-        config_path = Path.cwd() / config_path
     try:
-        relative = Path(os.path.normpath(config_path)).relative_to(root)
-    except ValueError:
-        fail(f"--config {config!r} is outside the repository {root}; the config must live in the repository")
-    return root, relative.as_posix()
+        root, config_path = locate(repo, config)
+    except ValueError as exc:
+        fail(str(exc))
+    return Path(root), config_path
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str | bytes, output: str | None, root: Path) -> None:
+    """Standard output, or the file F of `--output F`: written atomically, never through a symlink
+    committed in the repository at `root`."""
     if output is None:
         click.echo(text, nl=False)
         return
+    write_or_fail(output, text, root)
+
+
+def write_or_fail(path: str, data: str | bytes, root: Path, make_parents: bool = False,
+                  shown: str | None = None) -> None:
+    """checker.writes.write_file, or a one-line error naming the file as `shown` (default: path)."""
+    from ..writes import WriteRefused, write_file
+
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        write_file(path, data, repository=str(root), make_parents=make_parents)
+    except WriteRefused as exc:
+        fail(f"refusing to write {shown or path}: {exc}")
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+        fail(f"cannot write {shown or path}: {exc.strerror or exc}")
 
 
 def config_options(command: Any) -> Any:

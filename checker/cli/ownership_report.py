@@ -44,4 +44,4 @@ def report(config: str | None, repo: str | None, fmt: str, output: str | None, w
         from ..report.markdown import render as render_markdown_report
 
         text = render_markdown_report(data)
-    write_output(text, output)
+    write_output(text, output, root)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..diagnostics import Severity
-from .common import EXIT_BLOCKING, EXIT_OK, config_options, fail, resolve_paths
+from .common import EXIT_BLOCKING, EXIT_OK, config_options, fail, resolve_paths, write_or_fail
 from .group import cli
 from .locations import relative_to_repository
 
@@ -140,14 +140,7 @@ def _write_repo_file(root: Path, target: str, text: str) -> None:
     normal = normalize_repo_path(target)
     if normal is None or WorktreeSource(str(root)).kind(normal) not in (EntryKind.FILE, EntryKind.MISSING):
         fail(f"refusing to write {target}: it must be a regular file inside the repository")
-    path = root / normal
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror}")
+    write_or_fail(str(root / normal), text, root, make_parents=True, shown=target)
 
 
 @cli.command()

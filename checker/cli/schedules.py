@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from .common import EXIT_BLOCKING, EXIT_OK, config_options, fail, load_model, parse_instant
+from .common import (
+    EXIT_BLOCKING,
+    EXIT_OK,
+    config_options,
+    fail,
+    load_model,
+    parse_instant,
+    resolve_paths,
+    write_or_fail,
+)
 from .group import cli
 
 
@@ -81,9 +89,6 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
     except OverflowError:
         fail(f"--from {instant.date().isoformat()}: the calendar's range reaches beyond the years 1-9999 that dates "
              "can hold; choose a --from nearer today")
-    try:
-        Path(output).write_bytes(data)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    write_or_fail(output, data, resolve_paths(repo, config)[0])
     events = data.count(b"\r\nBEGIN:VEVENT\r\n")  # whole lines: a name holding "BEGIN:VEVENT" is not one
     click.echo(f"wrote {events} shifts of {len(schedule.rotations)} rotation(s) to {output}", err=True)
