@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from . import catalogue, check, ownership_report, repo_files, schedules  # noqa: F401  (registers the commands)
+from . import catalogue, check, ownership_report, pagerduty, repo_files, schedules  # noqa: F401  (registers the commands)
 from .common import EXIT_USAGE
 from .group import cli
 

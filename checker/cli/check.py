@@ -33,7 +33,9 @@ from .locations import relative_to_repository
               help="Output format (default: text; github in GitHub Actions).")
 @click.option("--output", "output", metavar="F", help="Write the report to F instead of standard output.")
 @click.option("--strict", is_flag=True, help="Warnings and existing diagnostics block too.")
-@click.option("--online", is_flag=True, help="Also check GitHub logins and teams exist (GH001, GH002).")
+@click.option("--online", is_flag=True,
+              help="Also check GitHub logins and teams exist (GH001, GH002), and with PAGERDUTY_TOKEN set, that "
+                   "PagerDuty's schedules match the rotations (DRF001).")
 @click.option("--check-run", "check_run", is_flag=True,
               help="In GitHub Actions, also report as a check run with annotations (needs `checks: write`).")
 @click.argument("changed", nargs=-1, metavar="[FILE]...")
@@ -63,7 +65,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     client = github_client(actions) if online or (actions and actions.token and actions.pr_number) or check_run \
         else None
     notes: list[str] = []
-    prepare = online_lookup(client, notes) if online and client else None
+    prepare = online_lookup(client, notes, instant) if online else None
     try:
         if base:
             from ..diffmode import run_diff_check
@@ -134,14 +136,37 @@ def github_client(actions: Any) -> Any:
     return GitHub(token, api_url, budget)
 
 
-def online_lookup(client: Any, notes: list[str]) -> Any:
-    """The --online look-ups, shared by both sides of a diff; an outage is said once."""
+def online_lookup(client: Any, notes: list[str], now: Any) -> Any:
+    """The --online look-ups, shared by both sides of a diff: GitHub logins and teams, and with
+    PAGERDUTY_TOKEN set, PagerDuty's schedules (DRF001). An outage is said once, in one line, and
+    leaves the verdict to the other rules."""
+    pagerduty: list[Any] = []  # the PagerDuty client, made on first use and kept for the other side
+
+    def say(line: str) -> None:
+        if line not in notes:
+            notes.append(line)
 
     def prepare(model: Any) -> dict[str, Any]:
-        facts, problem = client.lookup(model)
-        if problem and problem not in notes:
-            notes.append(problem)
-        return {} if problem else {"github": facts}
+        extras: dict[str, Any] = {}
+        if client:
+            facts, problem = client.lookup(model)
+            if problem:
+                say(problem)
+            else:
+                extras["github"] = facts
+        if os.environ.get("PAGERDUTY_TOKEN", "").strip():
+            from ..pagerduty.client import PagerDuty, PagerDutyError
+            from ..pagerduty.lookup import gather
+
+            try:
+                if not pagerduty:
+                    pagerduty.append(PagerDuty.from_env(os.environ))
+                extras["pagerduty"], note = gather(model, now, pagerduty[0])
+                if note:
+                    say(f"ownership: {note}")
+            except PagerDutyError as exc:
+                say(f"ownership: {exc} (drift, --online); the check's verdict is unchanged")
+        return extras
 
     return prepare
 

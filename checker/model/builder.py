@@ -68,6 +68,7 @@ class ModelBuilder(PolicyReader, RotationReader):
                     self.model.discovery.append(DiscoverySource(kind, pattern, loc))
         for index, body in items_of(doc.get("waivers")):
             self._waiver(body, value_loc(doc["waivers"], index, doc.loc))
+        self._pagerduty(doc.get("pagerduty"), file)
 
     def _first_definition(self, section: str, name: str, loc: Location) -> bool:
         first = self._defined_in.get((section, name))
@@ -149,6 +150,23 @@ class ModelBuilder(PolicyReader, RotationReader):
         labels = names_of(body.get("owner_labels")) or ["team", "service"]
         self.model.alert_sources.append(AlertSource(body["type"], names_of(body.get("paths")), labels, node_of(body, loc)))
 
+    def _pagerduty(self, body: Any, file: str) -> None:
+        """`pagerduty.schedules`: rotation -> schedule ID; a rotation mapped in two files is CFG003."""
+        schedules = body.get("schedules") if isinstance(body, YMap) else None
+        if not isinstance(schedules, YMap):
+            return
+        for rotation, schedule_id in schedules.items():
+            if not isinstance(schedule_id, str):
+                continue
+            loc = key_loc(schedules, rotation, schedules.loc)
+            first = self.model.pagerduty_locs.get(rotation)
+            if first is not None:
+                self.problem("CFG003", f"file/{file}", loc,
+                             f"pagerduty.schedules maps rotation '{rotation}' again (first at {first}); keep one")
+                continue
+            self.model.pagerduty_schedules[rotation] = schedule_id
+            self.model.pagerduty_locs[rotation] = loc
+
     def _waiver(self, body: Any, loc: Location) -> None:
         if not isinstance(body, YMap):
             return
@@ -180,6 +198,8 @@ class ModelBuilder(PolicyReader, RotationReader):
                 self._expect("people", member, subject, member_loc, "members")
             for override in rotation.overrides:
                 self._expect("people", override.person, subject, override.loc, "overrides.person")
+        for rotation_name, where in m.pagerduty_locs.items():
+            self._expect("rotations", rotation_name, f"file/{where.file}", where, "pagerduty.schedules")
         for service in m.services.values():
             subject = f"service/{service.name}"
             if service.team is not None:
