@@ -98,18 +98,22 @@ def _print_plan(result: Any, fmt: str) -> None:
         target = f"PagerDuty schedule {rotation_plan.schedule_id}" if rotation_plan.schedule_id else "a new schedule"
         click.echo(f"{rotation.name} -> {target}: {len(rotation_plan.changes) or 'no'} change(s)")
         for change in rotation_plan.changes:
-            sign = {"create_schedule": "+", "update_schedule": "~", "delete_override": "-"}.get(change.action, "+")
-            when = ""
+            sign = {"update_schedule": "~", "delete_override": "-"}.get(change.action, "+")
             if change.start is not None and change.end is not None:
-                when = f" {format_local(change.start, tz)} to {format_local(change.end, tz)} ({tz})"
-            click.echo(f"  {sign} {change.summary}{when}")
+                click.echo(f"  {sign} {change.action.split('_')[1]} {format_local(change.start, tz)} to "
+                           f"{format_local(change.end, tz)} ({tz}): {change.person or 'a user not in the config'}")
+            else:
+                click.echo(f"  {sign} {change.summary}")
         for difference in rotation_plan.unexpressible:
             click.echo(f"  ! cannot express: PagerDuty's layers page someone {format_local(difference.start, tz)} to "
                        f"{format_local(difference.end, tz)} ({tz}) where the config covers nobody")
     counts: dict[str, int] = {}
     for change in result.changes:
         counts[change.action] = counts.get(change.action, 0) + 1
-    words = ", ".join(f"{n} {action.replace('_', ' ')}" for action, n in sorted(counts.items()))
+    words = ", ".join(f"{counts[action]} {what}" for action, what in (
+        ("create_schedule", "schedule(s) to create"), ("update_schedule", "schedule(s) to update"),
+        ("delete_override", "override(s) to delete"), ("create_override", "override(s) to create"))
+        if action in counts)
     click.echo(f"plan: {words or 'no changes'} for {len(result.rotations)} rotation(s), "
                f"{format_local(result.since, result.since.tzinfo)} to {format_local(result.until, result.until.tzinfo)} UTC")
 
