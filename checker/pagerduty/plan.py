@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..escape import terminal
 from ..model import Model, Rotation
 from ..schedule import simulate
 from . import mapping
@@ -163,7 +164,7 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
     if existing is None:
         result.changes.append(Change("create_schedule", rotation.name, None,
                                      f"create schedule {rotation.name} ({len(layers)} layer(s))", body=body))
-        present: list[tuple[Stretch, str]] = []
+        present: list[tuple[Stretch, str, str]] = []
     else:
         update = _layer_update(existing, rotation, layers, since)
         if update is not None:
@@ -174,14 +175,13 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
         except (ValueError, TypeError) as exc:
             raise PagerDutyError(pd.explain(f"read the overrides of PagerDuty schedule {schedule_id}", exc)) from None
     kept = {(s.start, s.end, s.holder) for s in wanted}
-    for stretch, override_id in present:
+    for stretch, override_id, shown in present:
         if (stretch.start, stretch.end, stretch.holder) not in kept:
+            person = names.get(str(stretch.holder)) or f"PagerDuty user {shown}"
             result.changes.append(Change("delete_override", rotation.name, schedule_id,
-                                         "delete override of " + names.get(str(stretch.holder), "a user not in the "
-                                                                            "config"),
-                                         stretch.start, stretch.end, names.get(str(stretch.holder)),
+                                         f"delete override of {person}", stretch.start, stretch.end, person,
                                          override_id=override_id))
-    there = {(s.start, s.end, s.holder) for s, _ in present}
+    there = {(s.start, s.end, s.holder) for s, _, _ in present}
     for stretch in wanted:
         if (stretch.start, stretch.end, stretch.holder) not in there:
             person = names[str(stretch.holder)]
@@ -191,14 +191,16 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
     return result
 
 
-def _present_overrides(found: list[dict[str, Any]], since: datetime, until: datetime) -> list[tuple[Stretch, str]]:
-    """PagerDuty's overrides clipped to the plan's window, with their IDs."""
+def _present_overrides(found: list[dict[str, Any]], since: datetime,
+                       until: datetime) -> list[tuple[Stretch, str, str]]:
+    """PagerDuty's overrides clipped to the plan's window, with their IDs and PagerDuty's name for the user."""
     out = []
     for item in found:
         user = item.get("user")
         start, end = max(parse_instant(item.get("start")), since), min(parse_instant(item.get("end")), until)
         if start < end and isinstance(user, dict) and isinstance(item.get("id"), str):
-            out.append((Stretch(start, end, str(user.get("id"))), str(item["id"])))
+            shown = terminal(str(user.get("summary") or user.get("id"))[:60])
+            out.append((Stretch(start, end, str(user.get("id"))), str(item["id"]), shown))
     return out
 
 

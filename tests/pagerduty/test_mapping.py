@@ -19,8 +19,8 @@ T0 = datetime(2026, 1, 6, 12, tzinfo=UTC)
 
 def rotation(**fields: Any) -> Any:
     """A rotation as the model reads it; `pattern`, `days` and `changes` as the schedules issue adds them."""
-    base = dict(name="r", timezone="Europe/London", tz=LONDON, members=["a", "b", "c", "d"], shift=timedelta(weeks=1),
-                start=T0, hours=None, overrides=[])
+    base = {"name": "r", "timezone": "Europe/London", "tz": LONDON, "members": ["a", "b", "c", "d"],
+            "shift": timedelta(weeks=1), "start": T0, "hours": None, "overrides": []}
     return SimpleNamespace(**(base | fields))
 
 
@@ -123,7 +123,7 @@ def test_differences_are_exactly_where_holders_differ(left: list[Stretch], right
     def at(stretches: list[Stretch], hour: float) -> str | None:
         return next((s.holder for s in stretches if s.start <= h(hour) < s.end), None)
 
-    for tenth in range(0, 600):
+    for tenth in range(600):
         hour = tenth / 10
         inside = next((d for d in found if d.start <= h(hour) < d.end), None)
         if at(a, hour) == at(b, hour):
