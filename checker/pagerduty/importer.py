@@ -120,6 +120,9 @@ def import_schedules(pd: PagerDuty, ids: list[str], now: datetime, ahead: timede
             "version: 1", "people:"] + (person_lines or ["  {}"])
     body = head + ["teams:"] + [f"  {name}: {{members: [{', '.join(_members(lines))}]}}" for name, lines, *_ in blocks]
     body += ["rotations:"] + [line for _, lines, *_ in blocks for line in lines]
+    mapped = [f"    {name}: {schedule_id}" for name, *_, schedule_id in blocks
+              if re.fullmatch(r"[A-Z0-9]{1,32}", schedule_id)]
+    body += ["pagerduty:", "  schedules:"] + mapped if mapped else []
     draft = "\n".join(body) + "\n"
     return _with_overrides(draft, blocks, since, until)
 
@@ -181,7 +184,9 @@ def _rotation_lines(schedule: dict[str, Any], name: str, people: dict[str, str],
 
 
 def _with_overrides(draft: str, blocks: list[Any], since: datetime, until: datetime) -> str:
-    """The draft with each rotation's overrides: where simulating it differs from PagerDuty's final schedule."""
+    """The draft with each rotation's overrides: where simulating it differs from PagerDuty's final schedule.
+    An override here only changes who holds time the rotation covers (SPEC §3), so PagerDuty's paging
+    outside the rotation's `hours`/`days`, or its gaps, cannot be written; a comment names the first few."""
     from ..config import load_config
     from ..schedule import simulate
     from ..sources.worktree import WorktreeSource
@@ -196,16 +201,19 @@ def _with_overrides(draft: str, blocks: list[Any], since: datetime, until: datet
         slots = simulated.rotations[name].slots if name in simulated.rotations else []
         diffs = differences(final, [Stretch(s.start, s.end, s.person) for s in slots], since, until)
         extra = [f"      - {{person: {d.expected}, from: {yaml_scalar(_local(d.start, tz))}, "
-                 f"to: {yaml_scalar(_local(d.end, tz))}}}" for d in diffs if d.expected]
-        gaps = [d for d in diffs if d.expected is None]
+                 f"to: {yaml_scalar(_local(d.end, tz))}}}" for d in diffs if d.expected and d.actual]
+        unsaid = [d for d in diffs if not (d.expected and d.actual)]
         at = out.index(f"  {name}:") + 1
         while at < len(out) and out[at].startswith("    "):
             at += 1
         block = [f"    # PagerDuty schedule {yaml_scalar(schedule_id)}"]
         if extra:
             block += ["    overrides:"] + extra
-        for gap in gaps[:5]:
-            block.append(f"    # PagerDuty pages nobody from {wall(gap.start, tz):%Y-%m-%d %H:%M} to "
-                         f"{wall(gap.end, tz):%Y-%m-%d %H:%M}, where this rotation has {gap.actual}")
+        for gap in unsaid[:5]:
+            block.append(f"    # cannot be written here: from {wall(gap.start, tz):%Y-%m-%d %H:%M} to "
+                         f"{wall(gap.end, tz):%Y-%m-%d %H:%M} PagerDuty pages {gap.expected or 'nobody'}, "
+                         f"this rotation {gap.actual or 'nobody'}")
+        if len(unsaid) > 5:
+            block.append(f"    # ... and {len(unsaid) - 5} more such stretch(es)")
         out[at:at] = block
     return "\n".join(out) + "\n"
