@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ class FakePagerDuty:
         self.bodies: list[tuple[str, Any]] = []  # (operation, body) of every write and preview
         self.now = datetime(2026, 10, 1, tzinfo=UTC)
         self.fail_with: tuple[int, int] | None = None  # (status, how many requests; -1 for all)
+        self.endless = False  # listings say `more: true` for ever, with nothing new
+        self.delay = 0.0  # seconds before each answer
         self._ids = (f"P{n:06d}" for n in itertools.count(100))
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
         self.url = server.url_for("/").rstrip("/")
@@ -109,6 +112,8 @@ class FakePagerDuty:
     def handle(self, request: Request) -> Response:
         body = request.get_json(silent=True) if request.data else None
         self.requests.append((request.method, request.path, dict(request.args), body))
+        if self.delay:
+            time.sleep(self.delay)
         if self.fail_with and self.fail_with[1] != 0:
             status, left = self.fail_with
             self.fail_with = (status, left - 1) if left > 0 else self.fail_with
@@ -291,6 +296,8 @@ class FakePagerDuty:
     def _page(self, key: str, items: list[Any], args: Any) -> Response:
         offset = int(args.get("offset", 0))
         limit = min(int(args.get("limit", 25)), self.page_size)
+        if self.endless:
+            return self._json({key: items[:limit], "offset": offset, "limit": limit, "more": True, "total": None})
         return self._json({key: items[offset:offset + limit], "offset": offset, "limit": limit,
                            "more": offset + limit < len(items), "total": None})
 
