@@ -65,7 +65,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     client = github_client(actions) if online or (actions and actions.token and actions.pr_number) or check_run \
         else None
     notes: list[str] = []
-    prepare = online_lookup(client, notes, instant) if online else None
+    prepare = online_lookup(client, notes, instant, (str(root), config_path, base)) if online else None
     try:
         if base:
             from ..diffmode import run_diff_check
@@ -136,11 +136,12 @@ def github_client(actions: Any) -> Any:
     return GitHub(token, api_url, budget)
 
 
-def online_lookup(client: Any, notes: list[str], now: Any) -> Any:
+def online_lookup(client: Any, notes: list[str], now: Any, where: tuple[str, str, str | None]) -> Any:
     """The --online look-ups, shared by both sides of a diff: GitHub logins and teams, and with
-    PAGERDUTY_TOKEN set, PagerDuty's schedules (DRF001). An outage is said once, in one line, and
-    leaves the verdict to the other rules."""
-    pagerduty: list[Any] = []  # the PagerDuty client, made on first use and kept for the other side
+    PAGERDUTY_TOKEN set, PagerDuty's schedules (DRF001), read once for both sides, with the merge base's
+    schedule as the baseline in a pull request (what PagerDuty has until the merge is applied). An
+    outage is said once, in one line, and leaves the verdict to the other rules."""
+    pagerduty: dict[str, Any] = {}  # the client and its facts, made on first use, kept for the other side
 
     def say(line: str) -> None:
         if line not in notes:
@@ -159,16 +160,33 @@ def online_lookup(client: Any, notes: list[str], now: Any) -> Any:
             from ..pagerduty.lookup import gather
 
             try:
-                if not pagerduty:
-                    pagerduty.append(PagerDuty.from_env(os.environ))
-                extras["pagerduty"], note = gather(model, now, pagerduty[0])
-                if note:
-                    say(f"ownership: {note}")
+                if "facts" not in pagerduty:
+                    pagerduty["facts"], note = gather(model, now, PagerDuty.from_env(os.environ), base_model(*where))
+                    if note:
+                        say(f"ownership: {note}")
+                extras["pagerduty"] = pagerduty["facts"]
             except PagerDutyError as exc:
+                pagerduty["facts"] = None
                 say(f"ownership: {exc} (drift, --online); the check's verdict is unchanged")
         return extras
 
     return prepare
+
+
+def base_model(root: str, config_path: str, base: str | None) -> Any:
+    """The model at the merge base of `base` and HEAD (None without --base, or without a config there)."""
+    if not base:
+        return None
+    from ..config import ConfigMissing, load_config
+    from ..gitdiff import GitCommitSource, merge_base, open_repo
+
+    repo = open_repo(root)
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
+    try:
+        return load_config(GitCommitSource(repo, merge_base(repo, base), "" if prefix == "." else prefix),
+                           config_path).model
+    except ConfigMissing:
+        return None
 
 
 def append_step_summary(outcome: Any) -> None:

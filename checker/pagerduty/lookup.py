@@ -18,10 +18,13 @@ from .plan import entries, find_schedule, people_of
 from .timeline import Stretch
 
 
-def gather(model: Model, now: datetime, pd: PagerDuty) -> tuple[PagerFacts, str | None]:
+def gather(model: Model, now: datetime, pd: PagerDuty, base: Model | None = None) -> tuple[PagerFacts, str | None]:
     """PagerDuty's final schedules over the horizon, holders named as the config's people; and a note
-    naming the rotations PagerDuty has no schedule for (None when all have one)."""
+    naming the rotations PagerDuty has no schedule for (None when all have one). With `base` (the merge
+    base's model, in a pull request), its simulated schedule as the baseline DRF001 also compares with."""
     from datetime import UTC
+
+    from ..schedule import simulate
 
     since, until = now, now + model.policy.horizon
     facts = PagerFacts(since, until)
@@ -39,19 +42,24 @@ def gather(model: Model, now: datetime, pd: PagerDuty) -> tuple[PagerFacts, str 
             facts.unmatched[name] = f"PagerDuty has no user with email {email}"
         else:
             people.setdefault(user_id, name)
+    by_email = {p.email.lower(): p.name for p in model.people.values() if p.email}
     missing = []
     for rotation in rotations:
         try:
-            existing = find_schedule(model, rotation, pd)
+            schedule = find_schedule(model, rotation, pd, (iso(since, UTC), iso(until, UTC)))
         except NotFound:
-            existing = None
-        if existing is None:
+            schedule = None
+        if schedule is None:
             missing.append(rotation.name)
             continue
-        schedule = pd.schedule(str(existing["id"]), iso(since, UTC), iso(until, UTC))
-        facts.schedules[rotation.name] = (terminal(str(existing["id"])), [
-            Stretch(s.start, s.end, people.get(str(s.holder)) or _stranger(pd, str(s.holder)) if s.holder else None)
+        facts.schedules[rotation.name] = (terminal(str(schedule["id"])), [
+            Stretch(s.start, s.end, people.get(str(s.holder)) or _stranger(pd, str(s.holder), by_email)
+                    if s.holder else None)
             for s in entries(schedule.get("final_schedule"))])
+    if base is not None:
+        simulated = simulate(base, now, model.policy.horizon, [n for n in facts.schedules if n in base.rotations])
+        facts.baseline = {name: [Stretch(s.start, s.end, s.person) for s in found.slots]
+                          for name, found in simulated.rotations.items()}
     note = None
     if missing:
         note = (f"PagerDuty has no schedule for {len(missing)} rotation(s), not checked for drift: "
@@ -60,10 +68,12 @@ def gather(model: Model, now: datetime, pd: PagerDuty) -> tuple[PagerFacts, str 
     return facts, note
 
 
-def _stranger(pd: PagerDuty, user_id: str) -> str:
-    """A PagerDuty user the config's people are not: named by PagerDuty's own name for them."""
+def _stranger(pd: PagerDuty, user_id: str, by_email: dict[str, str]) -> str:
+    """A PagerDuty user who is in none of the rotations: a person of the config by their email (asked
+    once per user), else named by PagerDuty's own name for them."""
     try:
-        name = str(pd.user(user_id).get("name") or user_id)
+        user = pd.user(user_id)
     except NotFound:
-        name = user_id
-    return f"PagerDuty user {terminal(name[:60])}"
+        return f"PagerDuty user {terminal(user_id[:60])}"
+    person = by_email.get(str(user.get("email") or "").lower())
+    return person or f"PagerDuty user {terminal(str(user.get('name') or user_id)[:60])}"

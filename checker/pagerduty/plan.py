@@ -99,12 +99,14 @@ def match_people(model: Model, names: list[str], pd: PagerDuty) -> dict[str, str
     return ids
 
 
-def find_schedule(model: Model, rotation: Rotation, pd: PagerDuty) -> dict[str, Any] | None:
-    """The rotation's schedule: `pagerduty.schedules`, else the one schedule named like the rotation."""
+def find_schedule(model: Model, rotation: Rotation, pd: PagerDuty,
+                  window: tuple[str, str] | tuple[()] = ()) -> dict[str, Any] | None:
+    """The rotation's schedule: `pagerduty.schedules`, else the one schedule named like the rotation;
+    rendered over `window` (since, until) when one is given."""
     schedule_id = model.pagerduty_schedules.get(rotation.name)
     if schedule_id is not None:
         try:
-            return pd.schedule(schedule_id)
+            return pd.schedule(schedule_id, *window)
         except NotFound:
             raise PagerDutyError(f"pagerduty.schedules maps rotation {rotation.name} to {schedule_id}, which "
                                  "PagerDuty does not have; fix the ID, or remove it to create the schedule") from None
@@ -113,7 +115,7 @@ def find_schedule(model: Model, rotation: Rotation, pd: PagerDuty) -> dict[str, 
         ids = ", ".join(str(s["id"]) for s in named[:5])
         raise PagerDutyError(f"PagerDuty has {len(named)} schedules named {rotation.name} ({ids}); choose one with "
                              f"`pagerduty: {{schedules: {{{rotation.name}: ID}}}}`")
-    return pd.schedule(named[0]["id"]) if named else None
+    return pd.schedule(named[0]["id"], *window) if named else None
 
 
 def entries(sub_schedule: Any) -> list[Stretch]:

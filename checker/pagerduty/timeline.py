@@ -95,3 +95,19 @@ def differences(expected: Iterable[Stretch], actual: Iterable[Stretch], begin: d
 def relabel(stretches: Iterable[Stretch], names: dict[str, str]) -> list[Stretch]:
     """The same stretches with each holder renamed through `names` (unknown holders kept)."""
     return [Stretch(s.start, s.end, names.get(s.holder, s.holder) if s.holder else None) for s in stretches]
+
+
+def within(found: list[Difference], other: list[Difference]) -> list[Difference]:
+    """The parts of `found` that lie inside some stretch of `other` (both sorted, as differences gives them)."""
+    out: list[Difference] = []
+    j = 0
+    for item in found:
+        while j < len(other) and other[j].end <= item.start:
+            j += 1
+        k = j
+        while k < len(other) and other[k].start < item.end:
+            start, end = max(item.start, other[k].start), min(item.end, other[k].end)
+            if start < end:
+                out.append(Difference(start, end, item.expected, item.actual))
+            k += 1
+    return out

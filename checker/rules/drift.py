@@ -1,7 +1,9 @@
 """DRF001 (`check --online` with PAGERDUTY_TOKEN): PagerDuty's final schedule differs from the simulated one.
 
 PagerDuty is read in checker/pagerduty/lookup.py before the rules run (rules do no I/O); this rule only
-compares what it gathered with the simulated schedule, through the same comparison the plan uses.
+compares what it gathered with the simulated schedule, through the same comparison the plan uses. In a
+pull request (--base), PagerDuty holds the base's schedule until the merge is applied, so the pull
+request's own changes are not drift: a stretch counts only where PagerDuty differs from the base too.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..pagerduty.timeline import Stretch, differences
+from ..pagerduty.timeline import Stretch, differences, within
 from ..schedule import format_local
 from .registry import Context, Finding, rule
 
@@ -24,6 +26,9 @@ class PagerFacts:
     until: datetime
     schedules: dict[str, tuple[str, list[Stretch]]] = field(default_factory=dict)
     unmatched: dict[str, str] = field(default_factory=dict)  # person -> why PagerDuty cannot page them
+    # With --base: the merge base's simulated schedule, which is what `apply` has put in PagerDuty. A pull
+    # request's own schedule changes are not drift: only stretches where PagerDuty differs from both count.
+    baseline: dict[str, list[Stretch]] | None = None
 
 
 @rule("DRF001", "pager-drift")
@@ -59,6 +64,8 @@ def pager_drift(ctx: Context) -> Iterator[Finding]:
             continue
         expected = [Stretch(s.start, s.end, s.person) for s in simulated.slots]
         found = differences(expected, actual, facts.since, facts.until)
+        if facts.baseline is not None and name in facts.baseline:
+            found = within(found, differences(facts.baseline[name], actual, facts.since, facts.until))
         if not found:
             continue
         first, tz = found[0], rotation.tz

@@ -146,3 +146,33 @@ def test_explain_prints_drf001(run: Any) -> None:
     result = run("explain", "DRF001")
     assert result.exit_code == 0
     assert "pager-drift" in result.output and "Why:" in result.output
+
+
+def test_in_a_pull_request_its_own_schedule_change_is_not_drift_but_a_ui_swap_still_is(
+        fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any, tmp_path: Path) -> None:
+    from tests.test_diffmode import commit_files, git
+
+    add_people(fake_pd)
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "t@example.com")
+    git(root, "config", "user.name", "T")
+    commit_files(root, {"ownership.yaml": config(LONDON_WEEKLY, extra=SERVICE)}, "base")
+    assert run("pagerduty", "apply", "--repo", str(root), "--now", NOW, env=pd_env).exit_code == 0
+    # the pull request reorders the roster: PagerDuty keeps the base's schedule until the merge is applied
+    (root / "ownership.yaml").write_text(config(LONDON_WEEKLY.replace("[alice, bob, carol, dave]",
+                                                                      "[bob, alice, carol, dave]"), extra=SERVICE))
+    result = check(run, root, pd_env, "--online", "--base", "main")
+    assert result.exit_code == 0, result.output
+    assert diagnostics(result) == []
+    asked = len(fake_pd.requests)
+    (schedule_id,) = fake_pd.schedules
+    fake_pd.add_override(schedule_id, "2026-11-03T12:00:00+00:00", "2026-11-10T12:00:00+00:00",
+                         fake_pd.user_id("erin@acme.example"))
+    result = check(run, root, pd_env, "--online", "--base", "main")
+    (found,) = diagnostics(result)
+    assert (found["rule"], found["new"]) == ("DRF001", False)  # the pull request did not cause it: not blocking
+    assert "PagerDuty pages erin where the config has" in found["message"]
+    # both sides were judged on one reading of PagerDuty
+    assert len([r for r in fake_pd.requests[asked:] if r[1] == f"/schedules/{schedule_id}"]) == 1
