@@ -126,18 +126,22 @@ def import_group() -> None:
 @import_group.command("pagerduty")
 @click.argument("schedule_ids", nargs=-1, metavar="[SCHEDULE_ID]...")
 @click.option("--now", "now", metavar="T", help="Import as of this time (default: now).")
-@click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True,
-              help="How far ahead PagerDuty's final schedule must be reproduced.")
-def import_pagerduty(schedule_ids: tuple[str, ...], now: str | None, weeks: int) -> None:
+@click.option("--weeks", type=click.IntRange(1, 104), default=None,
+              help="How far ahead PagerDuty's final schedule is reproduced (default: the default horizon, 12w, "
+                   "and the 2w `apply` plans beyond it).")
+def import_pagerduty(schedule_ids: tuple[str, ...], now: str | None, weeks: int | None) -> None:
     """Rotations (and people) from PagerDuty schedules (all, or SCHEDULE_ID...), as YAML on standard output."""
     from datetime import timedelta
 
+    from ..model import Policy
     from ..pagerduty.client import PagerDuty, PagerDutyError
     from ..pagerduty.importer import import_schedules
+    from ..pagerduty.plan import APPLY_MARGIN
 
     instant = parse_instant(now, "--now")
+    ahead = timedelta(weeks=weeks) if weeks else Policy().horizon + APPLY_MARGIN
     try:
         pd = PagerDuty.from_env(os.environ)
-        click.echo(import_schedules(pd, list(schedule_ids), instant, timedelta(weeks=weeks)), nl=False)
+        click.echo(import_schedules(pd, list(schedule_ids), instant, ahead), nl=False)
     except PagerDutyError as exc:
         fail(str(exc))

@@ -141,12 +141,14 @@ def _valid_zone(value: Any) -> bool:
 
 
 def _users_of(schedule: dict[str, Any]) -> list[str]:
-    found = [str(e.holder) for e in entries(schedule.get("final_schedule")) if e.holder]
+    """The schedule's users: its layers' in turn order, then anyone else its final schedule names."""
+    found = []
     for layer in schedule.get("schedule_layers") or []:
         for item in layer.get("users") or [] if isinstance(layer, dict) else []:
             user = item.get("user") if isinstance(item, dict) else None
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 found.append(user["id"])
+    found += [str(e.holder) for e in entries(schedule.get("final_schedule")) if e.holder]
     return list(dict.fromkeys(u for u in found if re.fullmatch(r"[A-Za-z0-9]{1,32}", u)))
 
 

@@ -77,26 +77,27 @@ def people_of(rotation: Rotation) -> list[str]:
 
 
 def match_people(model: Model, names: list[str], pd: PagerDuty) -> dict[str, str]:
-    """person -> PagerDuty user ID; PagerDutyError naming every person who cannot be matched."""
+    """person -> PagerDuty user ID; PagerDutyError naming the people who cannot be matched."""
+    emails = {n: model.people[n].email for n in names if n in model.people and model.people[n].email}
+    without = [n for n in names if n not in emails]
+    found = pd.user_ids(list(dict.fromkeys(str(e) for e in emails.values())))
+    ids = {name: str(found[str(email)]) for name, email in emails.items() if found.get(str(email))}
+    unknown = [f"{email} ({name})" for name, email in emails.items() if name not in ids]
     problems = []
-    emails = {}
-    for name in names:
-        person = model.people.get(name)
-        if person is None or not person.email:
-            problems.append(f"{name} (no email: add people.{name}.email)")
-        else:
-            emails[name] = person.email
-    found = pd.user_ids(list(dict.fromkeys(emails.values())))
-    ids = {}
-    for name, email in emails.items():
-        user_id = found.get(email)
-        if user_id is None:
-            problems.append(f"{name} (PagerDuty has no user with email {email})")
-        else:
-            ids[name] = user_id
+    if without:
+        problems.append(f"{_some(without)} {'has' if len(without) == 1 else 'have'} no email (add people."
+                        f"{without[0] if len(without) == 1 else 'NAME'}.email)")
+    if unknown:
+        problems.append(f"PagerDuty has no user with email {_some(unknown)}")
     if problems:
-        raise PagerDutyError("cannot match people to PagerDuty users by email: " + ", ".join(problems))
+        raise PagerDutyError("cannot match people to PagerDuty users by email: " + "; ".join(problems))
     return ids
+
+
+def _some(items: list[str], shown: int = 5) -> str:
+    if len(items) <= shown:
+        return ", ".join(items)
+    return f"{', '.join(items[:shown])} and {len(items) - shown} more"
 
 
 def find_schedule(model: Model, rotation: Rotation, pd: PagerDuty,

@@ -16,7 +16,7 @@ from tests.pagerduty.fake import FakePagerDuty
 from tests.pagerduty.helpers import add_people, at, simulated
 
 NOW = "2026-10-01T09:00Z"
-WEEKS = timedelta(weeks=12)
+WEEKS = timedelta(weeks=14)  # what import reproduces: the default horizon and the 2w apply plans beyond it
 
 
 def layer(users: list[str], start: str, turn: int, restrictions: list[dict[str, Any]] | None = None,
@@ -77,7 +77,7 @@ def test_layers_the_rotation_cannot_hold_become_overrides(fake_pd: FakePagerDuty
     root, _ = imported(run, pd_env, tmp_path)  # no ID: every schedule
     model = load_config(WorktreeSource(str(root)), "ownership.yaml").model
     assert model.rotations["ops"].members == ["alice", "bob", "carol"]
-    assert len(model.rotations["ops"].overrides) >= 24  # the weekends of the next 12 weeks
+    assert len(model.rotations["ops"].overrides) >= 24  # the weekends of the next 14 weeks
     assert differences(simulated(root, "ops", NOW, WEEKS), before, at(NOW), at(NOW) + WEEKS) == []
     assert run("pagerduty", "apply", "--repo", str(root), "--now", NOW, env=pd_env).exit_code == 0
     assert final_by_email(fake_pd, schedule_id) == before  # one layer and overrides now, the same pager

@@ -120,8 +120,8 @@ def test_a_person_without_email_is_one_line_naming_them_and_nothing_is_written(
     for command in ("plan", "apply"):
         result = run("pagerduty", command, "--repo", str(root), "--now", NOW, env=pd_env)
         assert result.exit_code == 2
-        assert result.output == ("ownership: error: cannot match people to PagerDuty users by email: carol (no "
-                                 "email: add people.carol.email)\n")
+        assert result.output == ("ownership: error: cannot match people to PagerDuty users by email: carol has no "
+                                 "email (add people.carol.email)\n")
     assert writes(fake_pd) == []
 
 
@@ -133,7 +133,8 @@ def test_an_email_pagerduty_does_not_know_is_one_line_and_nothing_is_written(
     result = apply(run, root, pd_env)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
-    assert "dave (PagerDuty has no user with email dave@acme.example)" in result.output
+    assert result.output == ("ownership: error: cannot match people to PagerDuty users by email: PagerDuty has no "
+                             "user with email dave@acme.example (dave)\n")
     assert writes(fake_pd) == []
 
 
