@@ -54,16 +54,12 @@ class Budget:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Budget:
-        text = env.get(BUDGET_ENV, "").strip()
-        if not text:
-            return cls()
+        from ..timeutil import seconds_from_env
+
         try:
-            seconds = float(text)
-        except ValueError:
-            seconds = float("nan")
-        if not 0 < seconds < float("inf"):
-            raise PagerDutyError(f"{BUDGET_ENV} must be a positive number of seconds, not {terminal(text[:40])!r}")
-        return cls(seconds)
+            return cls(seconds_from_env(env, BUDGET_ENV, DEFAULT_BUDGET))
+        except ValueError as exc:
+            raise PagerDutyError(terminal(str(exc))) from None
 
     def remaining(self) -> float:
         left = self.deadline - time.monotonic()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from checker.config import load_config
 from checker.pagerduty.plan import APPLY_MARGIN
@@ -63,3 +64,16 @@ def writes(fake: FakePagerDuty) -> list[tuple[str, str]]:
 
 def at(text: str) -> datetime:
     return parse_now(text)
+
+
+def applied(fake: FakePagerDuty, env: dict[str, str], run: Any, root: Path, rotation: str = LONDON_WEEKLY,
+            extra: str = "") -> str:
+    """A repository at `root` whose config holds `rotation`, applied to the fake; the schedule's ID."""
+    from tests.conftest import write_repo
+
+    add_people(fake)
+    write_repo(root, config(rotation, extra=extra))
+    result = run("pagerduty", "apply", "--repo", str(root), "--now", "2026-10-01T09:00Z", env=env)
+    assert result.exit_code == 0, result.output
+    (schedule_id,) = fake.schedules
+    return str(schedule_id)

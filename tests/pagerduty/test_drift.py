@@ -15,6 +15,7 @@ from tests.conftest import REPO_ROOT, write_repo
 from tests.pagerduty.conftest import TOKEN
 from tests.pagerduty.fake import FakePagerDuty
 from tests.pagerduty.helpers import LONDON_WEEKLY, add_people, config
+from tests.pagerduty.helpers import applied as apply_to_fake
 
 NOW = "2026-10-01T09:00Z"
 # A config that passes every rule, so the verdict is DRF001's alone.
@@ -38,10 +39,8 @@ def diagnostics(result: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def applied(fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any, tmp_path: Path) -> Path:
-    add_people(fake_pd)
-    root = write_repo(tmp_path, config(LONDON_WEEKLY, extra=SERVICE))
-    assert run("pagerduty", "apply", "--repo", str(root), "--now", NOW, env=pd_env).exit_code == 0
-    return root
+    apply_to_fake(fake_pd, pd_env, run, tmp_path, extra=SERVICE)
+    return tmp_path
 
 
 def test_check_online_passes_when_pagerduty_matches(applied: Path, pd_env: dict[str, str], run: Any) -> None:

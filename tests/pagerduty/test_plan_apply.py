@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import write_repo
 from tests.pagerduty.fake import FakePagerDuty
-from tests.pagerduty.helpers import LONDON_WEEKLY, add_people, config, drift, writes
+from tests.pagerduty.helpers import LONDON_WEEKLY, add_people, applied, config, drift, writes
 
 NOW = "2026-10-01T09:00Z"
 
@@ -140,10 +140,8 @@ def test_an_email_pagerduty_does_not_know_is_one_line_and_nothing_is_written(
 
 def test_a_roster_edit_updates_the_layer_in_place(fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any,
                                                   tmp_path: Path) -> None:
-    add_people(fake_pd)
-    root = write_repo(tmp_path, config(LONDON_WEEKLY))
-    assert apply(run, root, pd_env).exit_code == 0
-    (schedule_id,) = fake_pd.schedules
+    root = tmp_path
+    schedule_id = applied(fake_pd, pd_env, run, root)
     layer_id = fake_pd.schedules[schedule_id]["schedule_layers"][0]["id"]
     write_repo(root, config(LONDON_WEEKLY.replace("[alice, bob, carol, dave]", "[alice, bob, carol, dave, erin]")))
     result = plan(run, root, pd_env)
@@ -158,10 +156,8 @@ def test_a_roster_edit_updates_the_layer_in_place(fake_pd: FakePagerDuty, pd_env
 
 def test_an_override_made_in_pagerduty_is_removed_by_apply(fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any,
                                                             tmp_path: Path) -> None:
-    add_people(fake_pd)
-    root = write_repo(tmp_path, config(LONDON_WEEKLY))
-    assert apply(run, root, pd_env).exit_code == 0
-    (schedule_id,) = fake_pd.schedules
+    root = tmp_path
+    schedule_id = applied(fake_pd, pd_env, run, root)
     fake_pd.add_override(schedule_id, "2026-11-03T12:00:00Z", "2026-11-10T12:00:00Z",
                          fake_pd.user_id("erin@acme.example"))
     result = plan(run, root, pd_env)
