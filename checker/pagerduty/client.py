@@ -213,8 +213,11 @@ class PagerDuty:
 
     def schedule(self, schedule_id: str, since: str | None = None, until: str | None = None) -> dict[str, Any]:
         params = {"since": since, "until": until} if since and until else {}
-        return _object(self._do(f"read PagerDuty schedule {schedule_id}", self.api.rget,
-                                f"/schedules/{_path(schedule_id)}", params=params))
+        found = _object(self._do(f"read PagerDuty schedule {schedule_id}", self.api.rget,
+                                 f"/schedules/{_path(schedule_id)}", params=params))
+        if not isinstance(found.get("id"), str):
+            raise PagerDutyError(self.explain(f"read PagerDuty schedule {schedule_id}", ValueError()))
+        return found
 
     def schedules_named(self, name: str) -> list[dict[str, Any]]:
         found = self._listed(f"look up PagerDuty schedules named {name}", "/schedules", {"query": name})

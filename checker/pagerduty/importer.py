@@ -21,7 +21,7 @@ from typing import Any
 
 from ..escape import yaml_scalar
 from ..timeutil import format_duration, wall, zone
-from .client import PagerDuty
+from .client import PagerDuty, PagerDutyError
 from .mapping import iso
 from .plan import entries
 from .timeline import Stretch, differences, parse_instant
@@ -89,7 +89,15 @@ def _layer_in_force(layers: list[Any], now: datetime) -> dict[str, Any] | None:
 
 
 def import_schedules(pd: PagerDuty, ids: list[str], now: datetime, ahead: timedelta) -> str:
-    """The YAML text: version, people, teams and rotations for the schedules `ids` (all when empty)."""
+    """The YAML text: version, people, teams and rotations for the schedules `ids` (all when empty);
+    PagerDutyError for any failure, an answer that is not what the API promises included."""
+    try:
+        return _import(pd, ids, now, ahead)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise PagerDutyError(pd.explain("import PagerDuty's schedules", exc)) from None
+
+
+def _import(pd: PagerDuty, ids: list[str], now: datetime, ahead: timedelta) -> str:
     since, until = now.replace(second=0, microsecond=0), now.replace(second=0, microsecond=0) + ahead
     ids = ids or [str(s["id"]) for s in pd.all_schedules()]
     people: dict[str, str] = {}  # PagerDuty user ID -> person name

@@ -12,7 +12,7 @@ from datetime import datetime
 from ..escape import terminal
 from ..model import Model
 from ..rules.drift import PagerFacts
-from .client import NotFound, PagerDuty
+from .client import NotFound, PagerDuty, PagerDutyError
 from .mapping import iso, rosters_of
 from .plan import entries, find_schedule, people_of
 from .timeline import Stretch
@@ -21,7 +21,15 @@ from .timeline import Stretch
 def gather(model: Model, now: datetime, pd: PagerDuty, base: Model | None = None) -> tuple[PagerFacts, str | None]:
     """PagerDuty's final schedules over the horizon, holders named as the config's people; and a note
     naming the rotations PagerDuty has no schedule for (None when all have one). With `base` (the merge
-    base's model, in a pull request), its simulated schedule as the baseline DRF001 also compares with."""
+    base's model, in a pull request), its simulated schedule as the baseline DRF001 also compares with.
+    PagerDutyError for any failure, an answer that is not what the API promises included."""
+    try:
+        return _gather(model, now, pd, base)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise PagerDutyError(pd.explain("read PagerDuty's schedules", exc)) from None
+
+
+def _gather(model: Model, now: datetime, pd: PagerDuty, base: Model | None) -> tuple[PagerFacts, str | None]:
     from datetime import UTC
 
     from ..schedule import simulate

@@ -137,7 +137,15 @@ def wanted_overrides(diffs: list[Difference], since: datetime, until: datetime) 
 
 
 def plan(model: Model, names: list[str], now: datetime, pd: PagerDuty) -> Plan:
-    """Every change `apply` would make for the rotations `names`; PagerDutyError before any write."""
+    """Every change `apply` would make for the rotations `names`; PagerDutyError before any write, an
+    answer that is not what the API promises included."""
+    try:
+        return _plan(model, names, now, pd)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise PagerDutyError(pd.explain("plan the changes to PagerDuty", exc)) from None
+
+
+def _plan(model: Model, names: list[str], now: datetime, pd: PagerDuty) -> Plan:
     since = now.replace(second=0, microsecond=0)
     until = since + model.policy.horizon + APPLY_MARGIN
     rotations = [model.rotations[n] for n in names if mapping.rosters_of(model.rotations[n])]

@@ -76,6 +76,7 @@ class FakePagerDuty:
         self.fail_with: tuple[int, int] | None = None  # (status, how many requests; -1 for all)
         self.endless = False  # listings say `more: true` for ever, with nothing new
         self.delay = 0.0  # seconds before each answer
+        self.garbage = False  # rendered schedules whose entries are not what the API promises
         self._ids = (f"P{n:06d}" for n in itertools.count(100))
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
         self.url = server.url_for("/").rstrip("/")
@@ -206,6 +207,9 @@ class FakePagerDuty:
         if args.get("since") and args.get("until"):
             since, until = parse(args["since"]), parse(args["until"])
             tz = zone_of(schedule["time_zone"])
+            if self.garbage:
+                shown["final_schedule"] = {"rendered_schedule_entries": [{"start": "yesterday", "end": 5}]}
+                return shown
             for layer in shown["schedule_layers"]:
                 layer["rendered_schedule_entries"] = self._entries(self._layer(layer, tz, since, until), tz)
             shown["overrides_subschedule"] = {"name": "Overrides", "rendered_schedule_entries": self._entries(

@@ -175,3 +175,16 @@ def test_in_a_pull_request_its_own_schedule_change_is_not_drift_but_a_ui_swap_st
     assert "PagerDuty pages erin where the config has" in found["message"]
     # both sides were judged on one reading of PagerDuty
     assert len([r for r in fake_pd.requests[asked:] if r[1] == f"/schedules/{schedule_id}"]) == 1
+
+
+def test_an_answer_that_is_not_what_the_api_promises_is_one_line(applied: Path, fake_pd: FakePagerDuty,
+                                                                 pd_env: dict[str, str], run: Any) -> None:
+    fake_pd.garbage = True
+    result = check(run, applied, pd_env, "--online")
+    assert result.exit_code == 0
+    assert result.stderr == ("ownership: could not read PagerDuty's schedules: PagerDuty's answer is not what its "
+                             "API promises (drift, --online); the check's verdict is unchanged\n")
+    for command in (("pagerduty", "plan", "--repo", str(applied)), ("import", "pagerduty")):
+        done = run(*command, "--now", NOW, env=pd_env)
+        assert done.exit_code == 2 and done.output.count("\n") == 1, done.output
+        assert "PagerDuty's answer is not what its API promises" in done.output
