@@ -76,8 +76,10 @@ def load_model(repo: str | None, config: str | None, refuse_errors: bool = False
 
     errors = [d for d in sort_diagnostics(loaded.diagnostics) if d.severity.value == "error"]
     if errors and refuse_errors:
-        fail(f"the config has {len(errors)} error(s) (first: {errors[0].location}: {errors[0].message}); "
-             "run `ownership check` and fix them first")
+        from ..escape import terminal
+
+        fail(terminal(f"the config has {len(errors)} error(s) (first: {errors[0].location}: {errors[0].message}); "
+                      "run `ownership check` and fix them first"))
     if errors:
         click.echo(f"ownership: warning: the config has {len(errors)} error(s) (first: {errors[0].location}: "
                    f"{errors[0].message}); run `ownership check`", err=True)
