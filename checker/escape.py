@@ -59,6 +59,12 @@ def terminal(text: str) -> str:
     return shown.replace(_LEGACY_COMMAND, "##\\x5b")
 
 
+def one_line(text: str) -> str:
+    """Free text (a display name from another system) as one line of plain text: control characters
+    and line breaks become spaces, runs of white space one space."""
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
 def log_line(text: str) -> str:
     """A whole line for a CI log (GitHub Actions reads lines starting with `::` as workflow
     commands, e.g. `::stop-commands::`): escaped as for a terminal, and a line that would start

@@ -53,16 +53,9 @@ class Budget:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Budget:
         """Raises ValueError with a one-line message for a value that is not a positive number."""
-        text = env.get(BUDGET_ENV, "").strip()
-        if not text:
-            return cls()
-        try:
-            seconds = float(text)
-        except ValueError:
-            seconds = float("nan")
-        if not 0 < seconds < float("inf"):
-            raise ValueError(f"{BUDGET_ENV} must be a positive number of seconds, not {text[:40]!r}")
-        return cls(seconds)
+        from .timeutil import seconds_from_env
+
+        return cls(seconds_from_env(env, BUDGET_ENV, DEFAULT_BUDGET))
 
     def remaining(self) -> float:
         """Seconds left; raises GitHubLimit when none are."""

@@ -7,6 +7,7 @@ what to write instead; the model turns that into CFG005 at the node.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
@@ -138,6 +139,21 @@ def parse_month_day(text: str) -> tuple[int, int]:
     except ValueError:
         raise ValueError(f"'{text}' is not a day of the year (MM-DD)") from None
     return month, day
+
+
+def seconds_from_env(env: Mapping[str, str], name: str, default: float) -> float:
+    """A time budget in seconds from an environment variable (default when unset); ValueError with a
+    one-line message unless it is a positive, finite number."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"{name} must be a positive number of seconds, not {text[:40]!r}")
+    return seconds
 
 
 def parse_now(text: str | None) -> datetime:

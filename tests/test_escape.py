@@ -335,3 +335,9 @@ def test_mermaid_label_examples() -> None:
     assert escape.mermaid_label("Click Smith") == "\u200bClick Smith"
     assert escape.mermaid_label("") == "(no name)"
     assert escape.mermaid_label("::", placeholder="?") == "?"
+
+
+@given(HOSTILE)
+def test_one_line_is_one_line_of_plain_text(text: str) -> None:
+    flat = escape.one_line(text)
+    assert not CONTROL.search(flat) and flat == flat.strip() and "  " not in flat

@@ -27,7 +27,7 @@ def __getattr__(name: str) -> object:
 
 
 def _register_commands() -> None:
-    from . import catalogue, check, ownership_report, repo_files, schedules  # noqa: F401
+    from . import catalogue, check, ownership_report, pagerduty, repo_files, schedules  # noqa: F401
 
 
 def main() -> None:

@@ -33,7 +33,9 @@ from .scope import FORMATS
               help="Output format (default: text; github in GitHub Actions).")
 @click.option("--output", "output", metavar="F", help="Write the report to F instead of standard output.")
 @click.option("--strict", is_flag=True, help="Warnings and existing diagnostics block too.")
-@click.option("--online", is_flag=True, help="Also check GitHub logins and teams exist (GH001, GH002).")
+@click.option("--online", is_flag=True,
+              help="Also check GitHub logins and teams exist (GH001, GH002), and with PAGERDUTY_TOKEN set, that "
+                   "PagerDuty's schedules match the rotations (DRF001).")
 @click.option("--check-run", "check_run", is_flag=True,
               help="In GitHub Actions, also report as a check run with annotations (needs `checks: write`).")
 @click.option("--staged", is_flag=True,
@@ -66,7 +68,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     client = github_client(actions) if online or (actions and actions.token and actions.pr_number) or check_run \
         else None
     notes: list[str] = []
-    prepare = online_lookup(client, notes) if online and client else None
+    prepare = online_lookup(client, notes, instant, (str(root), config_path, base)) if online else None
     try:
         if base:
             from ..diffmode import run_diff_check
@@ -141,16 +143,57 @@ def github_client(actions: Any) -> Any:
     return GitHub(token, api_url, budget)
 
 
-def online_lookup(client: Any, notes: list[str]) -> Any:
-    """The --online look-ups, shared by both sides of a diff; an outage is said once."""
+def online_lookup(client: Any, notes: list[str], now: Any, where: tuple[str, str, str | None]) -> Any:
+    """The --online look-ups, shared by both sides of a diff: GitHub logins and teams, and with
+    PAGERDUTY_TOKEN set, PagerDuty's schedules (DRF001), read once for both sides, with the merge base's
+    schedule as the baseline in a pull request (what PagerDuty has until the merge is applied). An
+    outage is said once, in one line, and leaves the verdict to the other rules."""
+    pagerduty: dict[str, Any] = {}  # the client and its facts, made on first use, kept for the other side
+
+    def say(line: str) -> None:
+        if line not in notes:
+            notes.append(line)
 
     def prepare(model: Any) -> dict[str, Any]:
-        facts, problem = client.lookup(model)
-        if problem and problem not in notes:
-            notes.append(problem)
-        return {} if problem else {"github": facts}
+        extras: dict[str, Any] = {}
+        if client:
+            facts, problem = client.lookup(model)
+            if problem:
+                say(problem)
+            else:
+                extras["github"] = facts
+        if os.environ.get("PAGERDUTY_TOKEN", "").strip():
+            from ..pagerduty.client import PagerDuty, PagerDutyError
+            from ..pagerduty.lookup import gather
+
+            try:
+                if "facts" not in pagerduty:
+                    pagerduty["facts"], note = gather(model, now, PagerDuty.from_env(os.environ), base_model(*where))
+                    if note:
+                        say(f"ownership: {note}")
+                extras["pagerduty"] = pagerduty["facts"]
+            except PagerDutyError as exc:
+                pagerduty["facts"] = None
+                say(f"ownership: {exc} (drift, --online); the check's verdict is unchanged")
+        return extras
 
     return prepare
+
+
+def base_model(root: str, config_path: str, base: str | None) -> Any:
+    """The model at the merge base of `base` and HEAD (None without --base, or without a config there)."""
+    if not base:
+        return None
+    from ..config import ConfigMissing, load_config
+    from ..gitdiff import GitCommitSource, merge_base, open_repo
+
+    repo = open_repo(root)
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
+    try:
+        return load_config(GitCommitSource(repo, merge_base(repo, base), "" if prefix == "." else prefix),
+                           config_path).model
+    except ConfigMissing:
+        return None
 
 
 def append_step_summary(outcome: Any) -> None:

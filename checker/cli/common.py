@@ -67,8 +67,9 @@ def config_options(command: Any) -> Any:
     return click.option("--config", "config", metavar="F", help="Config file (default: ownership.yaml).")(command)
 
 
-def load_model(repo: str | None, config: str | None) -> Any:
-    """The resolved model, for commands that read the config without checking it."""
+def load_model(repo: str | None, config: str | None, refuse_errors: bool = False) -> Any:
+    """The resolved model, for commands that read the config without checking it; with refuse_errors
+    (commands that write elsewhere from it), a config with errors is a usage error."""
     from ..config import ConfigMissing, load_config
     from ..sources.worktree import WorktreeSource
 
@@ -77,6 +78,13 @@ def load_model(repo: str | None, config: str | None) -> Any:
         loaded = load_config(WorktreeSource(str(root)), config_path)
     except ConfigMissing as exc:
         fail(str(exc))
+    if refuse_errors:
+        from ..diagnostics import sort_diagnostics
+
+        errors = [d for d in sort_diagnostics(loaded.diagnostics) if d.severity.value == "error"]
+        if errors:
+            fail(f"the config has {len(errors)} error(s) (first: {errors[0].location}: {errors[0].message}); "
+                 "run `ownership check` and fix them first")
     warn_config_errors(loaded.diagnostics)
     return loaded.model
 

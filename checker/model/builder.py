@@ -65,6 +65,7 @@ class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
             self._discovery(body, value_loc(doc["discovery"], index, doc.loc))
         for index, body in items_of(doc.get("waivers")):
             self._waiver(body, value_loc(doc["waivers"], index, doc.loc))
+        self._pagerduty(doc.get("pagerduty"), file)
 
     def _first_definition(self, section: str, name: str, loc: Location) -> bool:
         first = self._defined_in.get((section, name))
@@ -152,6 +153,23 @@ class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
             self.model.discovery.append(DiscoverySource(kind, body[kind], value_loc(body, kind, loc),
                                                         names_of(body.get("exclude"))))
 
+    def _pagerduty(self, body: Any, file: str) -> None:
+        """`pagerduty.schedules`: rotation -> schedule ID; a rotation mapped in two files is CFG003."""
+        schedules = body.get("schedules") if isinstance(body, YMap) else None
+        if not isinstance(schedules, YMap):
+            return
+        for rotation, schedule_id in schedules.items():
+            if not isinstance(schedule_id, str):
+                continue
+            loc = key_loc(schedules, rotation, schedules.loc)
+            first = self.model.pagerduty_locs.get(rotation)
+            if first is not None:
+                self.problem("CFG003", f"file/{file}", loc,
+                             f"pagerduty.schedules maps rotation '{rotation}' again (first at {first}); keep one")
+                continue
+            self.model.pagerduty_schedules[rotation] = schedule_id
+            self.model.pagerduty_locs[rotation] = loc
+
     def _waiver(self, body: Any, loc: Location) -> None:
         if not isinstance(body, YMap):
             return
@@ -183,6 +201,8 @@ class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
                 self._expect("people", member, subject, member_loc, "members")
             for override in rotation.overrides:
                 self._expect("people", override.person, subject, override.loc, "overrides.person")
+        for rotation_name, where in m.pagerduty_locs.items():
+            self._expect("rotations", rotation_name, f"file/{where.file}", where, "pagerduty.schedules")
         for service in m.services.values():
             subject = f"service/{service.name}"
             if service.team is not None:

@@ -264,6 +264,9 @@ class Model:
     alertmanager: AlertmanagerConfig | None = None
     # Read from the repository by the pipeline (alerts.read_alerts), owners resolved.
     alerts: list[Alert] = field(default_factory=list)
+    # `pagerduty.schedules` (SPEC §10): rotation -> PagerDuty schedule ID, with where each is written.
+    pagerduty_schedules: dict[str, str] = field(default_factory=dict)
+    pagerduty_locs: dict[str, Location] = field(default_factory=dict)
 
     def oncall_for(self, service: Service) -> OnCall | None:
         """The service's own on-call, else its team's."""

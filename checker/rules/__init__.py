@@ -3,7 +3,7 @@
 The order of the imports below is the order of `ownership rules` within a group.
 """
 
-from . import alerts, codeowners, config, escalation, github, rotations, schedule, services, waivers  # noqa: F401
+from . import alerts, codeowners, config, drift, escalation, github, rotations, schedule, services, waivers  # noqa: F401
 from .registry import (
     CATALOGUE,
     Check,

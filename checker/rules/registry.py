@@ -116,7 +116,7 @@ def declare(rule_id: str, name: str, severity: Severity, doc: str) -> None:
     _register(RuleInfo(rule_id, name, severity, inspect.cleandoc(doc), None))
 
 
-_GROUP_ORDER = ["CFG", "SVC", "ROT", "ESC", "ALR", "WVR", "GH", "COD"]  # the spec's catalogue order
+_GROUP_ORDER = ["CFG", "SVC", "ROT", "ESC", "ALR", "WVR", "GH", "COD", "DRF"]  # the spec's catalogue order
 
 
 def in_spec_order() -> list[RuleInfo]:

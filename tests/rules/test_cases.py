@@ -17,8 +17,8 @@ from tests.conftest import NOW, check_repo, write_repo
 CASES_DIR = Path(__file__).parent / "cases"
 # Not produced by `check` on a config alone: GH001/GH002 need GitHub's answers (tests/test_github.py runs them
 # against a local server that answers like its API); COD001 and COD002 come from `ownership codeowners --check`
-# (tests/test_codeowners.py).
-ONLINE_RULES = {"GH001", "GH002", "COD001", "COD002"}
+# (tests/test_codeowners.py); DRF001 needs PagerDuty's answers (tests/pagerduty/test_drift.py).
+ONLINE_RULES = {"GH001", "GH002", "COD001", "COD002", "DRF001"}
 
 
 def _cases() -> list:  # type: ignore[type-arg]
