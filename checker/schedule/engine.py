@@ -19,12 +19,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
-from .model import Model, Override, Policy, Rotation
-from .timeutil import localize, wall
-
-DAY = timedelta(days=1)
+from ..model.entities import Model, Override, Policy, Rotation
+from ..timeutil import localize, wall
+from .intervals import intersect
+from .localtime import DAY, daily_windows, holiday_windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,113 +84,6 @@ class Schedule:
                 slots.sort(key=lambda s: (s.start, s.end))
             self._by_person = index
         return self._by_person
-
-
-# ---------------------------------------------------------------- local time
-
-
-def format_local(moment: datetime, tz: tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return local.strftime("%a %Y-%m-%d %H:%M")
-
-
-def _minutes(naive_day: datetime, minutes: int) -> datetime:
-    return naive_day + timedelta(minutes=minutes)
-
-
-def daily_windows(window: tuple[int, int] | None, tz: tzinfo, start: datetime, end: datetime,
-                  weekdays: Iterable[int] | None = None) -> list[tuple[datetime, datetime]]:
-    """The UTC intervals of a daily local window (minutes from midnight) that meet [start, end).
-
-    None means the whole day. A window whose end is before its start wraps midnight.
-    """
-    if window is None:
-        return [(start, end)] if start < end else []
-    days = set(weekdays) if weekdays is not None else None
-    first = wall(start, tz).replace(hour=0, minute=0, second=0, microsecond=0) - DAY
-    last = wall(end, tz)
-    out: list[tuple[datetime, datetime]] = []
-    day = first
-    open_minute, close_minute = window
-    while day <= last:
-        if days is None or day.weekday() in days:
-            close_day = day + DAY if close_minute <= open_minute else day
-            begin = localize(_minutes(day, open_minute), tz)
-            finish = localize(_minutes(close_day, close_minute), tz)
-            begin, finish = max(begin, start), min(finish, end)
-            if begin < finish:
-                if out and out[-1][1] >= begin:  # 00:00-24:00 windows touch: keep one interval
-                    out[-1] = (out[-1][0], max(out[-1][1], finish))
-                else:
-                    out.append((begin, finish))
-        day += DAY
-    return out
-
-
-def intersect(a: list[tuple[datetime, datetime]], b: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """Intersection of two sorted lists of disjoint intervals."""
-    out = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start = max(a[i][0], b[j][0])
-        end = min(a[i][1], b[j][1])
-        if start < end:
-            out.append((start, end))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def union(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    out: list[tuple[datetime, datetime]] = []
-    for start, end in sorted(intervals):
-        if out and start <= out[-1][1]:
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-def subtract(base: list[tuple[datetime, datetime]], cut: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """base minus cut; both sorted and disjoint."""
-    out = []
-    j = 0
-    for start, end in base:
-        cursor = start
-        while j < len(cut) and cut[j][1] <= cursor:
-            j += 1
-        k = j
-        while k < len(cut) and cut[k][0] < end:
-            if cut[k][0] > cursor:
-                out.append((cursor, cut[k][0]))
-            cursor = max(cursor, cut[k][1])
-            k += 1
-        if cursor < end:
-            out.append((cursor, end))
-    return out
-
-
-# ---------------------------------------------------------------- holidays
-
-
-def holiday_windows(policy: Policy, tz: tzinfo, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The holiday window (00:00 of its first day to 24:00 of its last, local) for each year that meets [start, end)."""
-    (m1, d1), (m2, d2) = policy.rotation.holiday_window
-    wraps = (m2, d2) < (m1, d1)
-    out = []
-    for year in range(wall(start, tz).year - 1, wall(end, tz).year + 1):
-        try:
-            first = datetime(year, m1, d1)
-            last = datetime(year + 1 if wraps else year, m2, d2)
-        except ValueError:  # 02-29 in a common year
-            continue
-        begin, finish = localize(first, tz), localize(last + DAY, tz)
-        if begin < end and finish > start:
-            out.append((begin, finish))
-    return out
 
 
 # ---------------------------------------------------------------- one rotation
