@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from .model import Model, Service
 from .schedule import Schedule, Slot, simulate
+from .schedule.limits import MAX_HORIZON
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,9 @@ class OnCallPerson:
 def simulate_for(model: Model, service: Service, at: datetime, weeks: int = 2) -> Schedule:
     oncall = model.oncall_for(service)
     names = [n for n in (oncall.primary + oncall.secondary if oncall else []) if n in model.rotations]
-    longest = max((model.rotations[n].shift or timedelta(0) for n in names), default=timedelta(0))
-    return simulate(model, at, horizon=max(timedelta(weeks=weeks), 2 * longest), rotations=names)
+    longest = max((model.rotations[n].longest_shift() or timedelta(0) for n in names), default=timedelta(0))
+    horizon = min(max(timedelta(weeks=weeks), 2 * longest), MAX_HORIZON)  # enough to see the turn's end
+    return simulate(model, at, horizon=horizon, rotations=names)
 
 
 def turn_bounds(slots: list[Slot], index: int) -> tuple[datetime, datetime]:

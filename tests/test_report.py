@@ -79,7 +79,9 @@ def test_attention_lists_undeclared_services_and_unowned_alerts(run) -> None:  #
 def test_markdown_has_tables_and_a_mermaid_gantt(run) -> None:  # type: ignore[no-untyped-def]
     text = run("report", "--repo", ACME, "--now", NOW).output
     assert text.startswith("# Ownership report")
-    assert "| **checkout-api** | payments | production | 24x7 | Dave Diaz (payments-eu" in text
+    # SPEC §7.3: erin's shift ends at the holiday period's start (Tue 12-22 12:00) and is not cut
+    assert "| **checkout-api** | payments | production | 24x7 | Erin Evans (payments-eu, until 2026-12-22 12:00)" \
+        in text
     gantt = text[text.index("```mermaid"):text.index("```", text.index("```mermaid") + 3)]
     assert "gantt" in gantt and "section payments-eu" in gantt
     assert re.search(r"Dave Diaz :crit, payments-eu-\d+, 2026-12-25 00:00, 2026-12-26 12:00", gantt)

@@ -13,6 +13,7 @@ from .entities import (
     Override,
     Person,
     Policy,
+    RosterChange,
     Rotation,
     RotationPolicy,
     Service,
@@ -20,11 +21,10 @@ from .entities import (
     Team,
     Waiver,
     is_templated,
-    window_share,
 )
 
 __all__ = [
     "Alert", "AlertSource", "DiscoverySource", "EscalationLevel", "Leave", "Model", "ModelBuilder", "Node",
-    "OnCall", "Override", "Person", "Policy", "Rotation", "RotationPolicy", "Service", "ServicePolicy", "Team",
-    "Waiver", "is_templated", "window_share",
+    "OnCall", "Override", "Person", "Policy", "RosterChange", "Rotation", "RotationPolicy", "Service",
+    "ServicePolicy", "Team", "Waiver", "is_templated",
 ]

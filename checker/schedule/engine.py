@@ -1,30 +1,25 @@
 """The rotation engine: who is on call when, as intervals.
 
-SPEC §3: shift k of a rotation runs [start + k*shift, start + (k+1)*shift) and
-belongs to members[k mod N]; before start the rotation covers nothing. Shift
-boundaries are counted in the rotation's *local calendar* (wall-clock
-arithmetic, then localised), so a 12:00 Europe/London handoff stays at 12:00
-local across DST. `hours` restricts coverage to a daily window (which may
-wrap midnight). With `holiday_shift`, a shift that overlaps the holiday window
-is cut from its start into pieces of that length, piece j going to
-members[(k + j) mod N]. An override gives [from, to) to its person in place of
-whoever was scheduled.
-
-Time is kept as intervals (one per shift piece and daily window), never as
-samples, so the cost grows with the number of shifts, not with minutes.
+SPEC §3, §7: the regular shifts of each roster (roster.py), holiday periods
+cut into pieces (holidays.py), kept to the covered local days and hours
+(localtime.py), with overrides on top. Time is kept as intervals (one per
+shift piece and covered window), never as samples, and every step is one
+pass over sorted lists: the cost grows with the number of shifts.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from ..model.entities import Model, Override, Policy, Rotation
-from ..timeutil import localize, wall
-from .intervals import intersect
-from .localtime import DAY, daily_windows, holiday_windows
+from ..model.entities import Model, Override, Rotation, RotationPolicy
+from .holidays import cut_parts, pieces
+from .intervals import Interval, intersect
+from .limits import MAX_SLOTS, ScheduleTooLarge, estimated_slots, lookback
+from .localtime import DAY, daily_windows, later
+from .roster import Timeline, timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +30,10 @@ class Slot:
     end: datetime
     person: str
     rotation: str
-    shift: int  # k, the shift index
-    piece: int  # j for a holiday piece, -1 for a whole shift
+    shift: int  # k, the shift index within its roster (for a holiday piece, the shift that starts the period)
+    piece: int  # j for a holiday piece, -1 for a regular shift
     override: Override | None = None
+    roster: int = 0  # 0: the rotation's own roster; i: its changes[i - 1]
 
     @property
     def duration(self) -> timedelta:
@@ -50,8 +46,8 @@ class RotationSchedule:
     slots: list[Slot] = field(default_factory=list)
     # Regular handoffs (shift boundaries), where ROT004 applies; holiday pieces are exempt.
     handoffs: list[datetime] = field(default_factory=list)
-    # Parts of the rotation's daily window before its start: covered by nobody.
-    not_started: list[tuple[datetime, datetime]] = field(default_factory=list)
+    # Parts of the rotation's covered windows before its start: covered by nobody.
+    not_started: list[Interval] = field(default_factory=list)
     _starts: list[datetime] = field(default_factory=list, repr=False)
 
     def at(self, moment: datetime) -> Slot | None:
@@ -89,99 +85,142 @@ class Schedule:
 # ---------------------------------------------------------------- one rotation
 
 
-def simulate_rotation(rotation: Rotation, policy: Policy, start: datetime, end: datetime) -> RotationSchedule:
+def simulate_rotation(rotation: Rotation, start: datetime, end: datetime,
+                      policy: RotationPolicy | None = None) -> RotationSchedule:
+    """The rotation's slots over [start, end); `policy` is its effective policy (holiday window)."""
+    policy = policy or rotation.policy or RotationPolicy()
     result = RotationSchedule(rotation)
-    if rotation.start is None or rotation.shift is None or not rotation.members or start >= end:
+    line = timeline(rotation)
+    if line is None or start >= end:
         return result
-    tz, shift, members = rotation.tz, rotation.shift, rotation.members
-    origin = wall(rotation.start, tz)
-    windows = daily_windows(rotation.hours, tz, start, end)
-    if rotation.start > start:
-        result.not_started = intersect(windows, [(start, min(rotation.start, end))])
-    begin = max(start, rotation.start)
-    if begin >= end:
+    windows = daily_windows(rotation.hours, rotation.tz, start, end, rotation.days)
+    if line.start > start:
+        result.not_started = intersect(windows, [(start, min(line.start, end))])
+    if line.start >= end:
         return result
-    # First shift that contains `begin`, found arithmetically, not by walking from `start`.
-    k = max(0, int((wall(begin, tz) - origin) / shift) - 1)
-    while localize(origin + (k + 1) * shift, tz) <= begin:
-        k += 1
-    holidays = holiday_windows(policy, tz, start, end) if rotation.holiday_shift else []
-    pieces: list[tuple[datetime, datetime, str, int, int]] = []
-    shift_start = localize(origin + k * shift, tz)
-    while shift_start < end:
-        shift_end = localize(origin + (k + 1) * shift, tz)
-        if shift_start >= start:
-            result.handoffs.append(shift_start)
-        if rotation.holiday_shift and any(h0 < shift_end and shift_start < h1 for h0, h1 in holidays):
-            cursor, j = origin + k * shift, 0
-            stop = origin + (k + 1) * shift
-            while cursor < stop:
-                following = min(cursor + rotation.holiday_shift, stop)
-                pieces.append((localize(cursor, tz), localize(following, tz), members[(k + j) % len(members)], k, j))
-                cursor, j = following, j + 1
-        else:
-            pieces.append((shift_start, shift_end, members[k % len(members)], k, -1))
-        k += 1
-        shift_start = shift_end
-    slots = _window_pieces(pieces, windows, rotation.name)
-    for override in sorted(rotation.overrides, key=lambda o: o.start):
-        slots = _apply_override(slots, override)
-    result.slots = slots
+    parts = cut_parts(line, policy.holiday_window, rotation.holiday_shift, start, end)
+    held = _held(line, parts, rotation.holiday_shift, start, end, result.handoffs)
+    slots = _covered(held, windows, rotation.name)
+    result.slots = _with_overrides(slots, sorted(rotation.overrides, key=lambda o: o.start))
     return result
 
 
-def _window_pieces(pieces: list[tuple[datetime, datetime, str, int, int]],
-                   windows: list[tuple[datetime, datetime]], rotation: str) -> list[Slot]:
-    """Each piece cut to the daily windows it meets (two sorted lists, one pass)."""
+# (start, end, person, roster, k, piece)
+_Held = tuple[datetime, datetime, str, int, int, int]
+
+
+def _held(line: Timeline, parts: list[Interval], holiday_shift: timedelta | None, start: datetime,
+          end: datetime, handoffs: list[datetime]) -> Iterator[_Held]:
+    """Regular shifts outside the cut holiday parts and the pieces inside them, in order; records the
+    regular handoffs (those strictly inside a cut part are exempt from ROT004)."""
+    index = 0
+    for shift in line.shifts(start, end):
+        while index < len(parts) and parts[index][1] <= shift.start:
+            index += 1
+        inside = index < len(parts) and parts[index][0] <= shift.start < parts[index][1]
+        if shift.start >= start and (not inside or shift.start == parts[index][0]) \
+                and (not handoffs or handoffs[-1] != shift.start):
+            handoffs.append(shift.start)
+        if not inside:
+            yield shift.start, shift.end, shift.person, shift.roster, shift.k, -1
+        elif shift.start == parts[index][0] or shift.start <= start:  # the part's first shift in range
+            assert holiday_shift is not None
+            for piece in pieces(line, parts[index], holiday_shift, start, end):
+                yield piece.start, piece.end, piece.person, piece.roster, piece.k0, piece.j
+
+
+def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> list[Slot]:
+    """Each holding cut to the covered windows it meets (two sorted lists, one pass)."""
     slots = []
     j = 0
-    for piece_start, piece_end, person, k, piece in pieces:
-        while j < len(windows) and windows[j][1] <= piece_start:
+    for held_start, held_end, person, roster, k, piece in held:
+        while j < len(windows) and windows[j][1] <= held_start:
             j += 1
         w = j
-        while w < len(windows) and windows[w][0] < piece_end:
-            s, e = max(piece_start, windows[w][0]), min(piece_end, windows[w][1])
+        while w < len(windows) and windows[w][0] < held_end:
+            s, e = max(held_start, windows[w][0]), min(held_end, windows[w][1])
             if s < e:
-                slots.append(Slot(s, e, person, rotation, k, piece))
+                slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
             w += 1
     return slots
 
 
-def _apply_override(slots: list[Slot], override: Override) -> list[Slot]:
-    """The covered time inside [from, to) goes to the override's person."""
+def _with_overrides(slots: list[Slot], overrides: list[Override]) -> list[Slot]:
+    """The covered time inside each override's [from, to) goes to its person. Overrides are sorted
+    and disjoint (the model reports overlapping ones, CFG005), so one pass over both lists."""
+    if not overrides:
+        return slots
     out: list[Slot] = []
+    first = 0
     for slot in slots:
-        if slot.end <= override.start or slot.start >= override.end:
-            out.append(slot)
-            continue
-        if slot.start < override.start:
-            out.append(Slot(slot.start, override.start, slot.person, slot.rotation, slot.shift, slot.piece,
-                            slot.override))
-        out.append(Slot(max(slot.start, override.start), min(slot.end, override.end), override.person,
-                        slot.rotation, slot.shift, slot.piece, override))
-        if slot.end > override.end:
-            out.append(Slot(override.end, slot.end, slot.person, slot.rotation, slot.shift, slot.piece,
-                            slot.override))
+        while first < len(overrides) and overrides[first].end <= slot.start:
+            first += 1
+        cursor = slot.start
+        index = first
+        while index < len(overrides) and overrides[index].start < slot.end:
+            override = overrides[index]
+            if override.start > cursor:
+                out.append(replace(slot, start=cursor, end=override.start))
+            begin, finish = max(cursor, override.start), min(slot.end, override.end)
+            if begin < finish:
+                out.append(replace(slot, start=begin, end=finish, person=override.person, override=override))
+                cursor = finish
+            index += 1
+        if cursor < slot.end:
+            out.append(slot if cursor == slot.start else replace(slot, start=cursor))
     return out
 
 
 # ---------------------------------------------------------------- everything
 
 
-def lookback(policy: Policy) -> timedelta:
-    """How far before `now` to simulate, so stretches already under way are seen whole."""
-    return policy.rotation.max_consecutive + DAY
-
-
 def simulate(model: Model, now: datetime, horizon: timedelta | None = None,
-             rotations: Iterable[str] | None = None) -> Schedule:
-    policy = model.policy
-    start = now - lookback(policy)
-    end = now + (horizon if horizon is not None else policy.horizon)
+             rotations: Iterable[str] | None = None, reuse: Schedule | None = None) -> Schedule:
+    """Every rotation (or the named ones) over [now - lookback, now + horizon). With `reuse` (the
+    base side of a diff, simulated over the same range), a rotation whose schedule inputs are
+    unchanged takes its slots from there instead of being simulated again. Raises ScheduleTooLarge
+    beyond MAX_SLOTS (the model keeps `check`'s own horizon within it)."""
+    start = later(now, -lookback(model))
+    end = later(now, horizon if horizon is not None else model.policy.horizon)
     names = list(rotations) if rotations is not None else list(model.rotations)
-    return Schedule(start, end, now, {
-        name: simulate_rotation(model.rotations[name], policy, start, end) for name in names
-    })
+    expected = sum(estimated_slots(model.rotations[name], end - start) for name in names)
+    if expected > MAX_SLOTS:
+        raise ScheduleTooLarge(f"simulating {len(names)} rotation(s) from {start:%Y-%m-%d} to {end:%Y-%m-%d} "
+                               f"would make about {expected:,} shifts and windows, more than the limit of "
+                               f"{MAX_SLOTS:,} per run; ask for a shorter range or fewer rotations")
+    same_range = reuse is not None and (reuse.start, reuse.end) == (start, end)
+    out: dict[str, RotationSchedule] = {}
+    for name in names:
+        rotation = model.rotations[name]
+        policy = model.policy_for(rotation)
+        earlier = reuse.rotations.get(name) if reuse is not None and same_range else None
+        if earlier is not None and schedule_inputs(earlier.rotation, earlier_policy(earlier)) == \
+                schedule_inputs(rotation, policy):
+            out[name] = _rebound(earlier, rotation)
+        else:
+            out[name] = simulate_rotation(rotation, start, end, policy)
+    return Schedule(start, end, now, out)
+
+
+def earlier_policy(schedule: RotationSchedule) -> RotationPolicy:
+    return schedule.rotation.policy or RotationPolicy()
+
+
+def schedule_inputs(rotation: Rotation, policy: RotationPolicy) -> tuple[object, ...]:
+    """Everything a rotation's slots depend on (not where it is written)."""
+    return (rotation.timezone, rotation.start, tuple(rotation.members), rotation.pattern, rotation.hours,
+            rotation.days, rotation.holiday_shift, policy.holiday_window,
+            tuple((o.person, o.start, o.end, o.volunteer) for o in rotation.overrides),
+            tuple((c.start, tuple(c.members), c.pattern, c.first) for c in rotation.changes))
+
+
+def _rebound(earlier: RotationSchedule, rotation: Rotation) -> RotationSchedule:
+    """A schedule taken from the other side of a diff, pointing at this side's rotation and overrides."""
+    mine = {(o.person, o.start, o.end, o.volunteer): o for o in rotation.overrides}
+    slots = [slot if slot.override is None else replace(slot, override=mine[
+        (slot.override.person, slot.override.start, slot.override.end, slot.override.volunteer)])
+        for slot in earlier.slots]
+    return RotationSchedule(rotation, slots, earlier.handoffs, earlier.not_started)
 
 
 @dataclass
@@ -200,6 +239,18 @@ def runs(slots: Iterable[Slot], max_break: timedelta = DAY) -> list[Run]:
         if out and slot.start - out[-1].end < max_break:
             out[-1].slots.append(slot)
             out[-1].end = max(out[-1].end, slot.end)
+        else:
+            out.append(Run(slot.start, slot.end, [slot]))
+    return out
+
+
+def turns(slots: Iterable[Slot]) -> list[Run]:
+    """A rotation's slots grouped into turns: consecutive slots of one person, nobody else between."""
+    out: list[Run] = []
+    for slot in slots:
+        if out and out[-1].slots[-1].person == slot.person:
+            out[-1].slots.append(slot)
+            out[-1].end = slot.end
         else:
             out.append(Run(slot.start, slot.end, [slot]))
     return out
