@@ -62,6 +62,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     client = github_client(actions) if online or (actions and actions.token and actions.pr_number) or check_run \
         else None
     notes: list[str] = []
+    schedule_changes = None
     prepare = online_lookup(client, notes) if online and client else None
     try:
         if base:
@@ -69,16 +70,17 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
             from ..gitdiff import GitError
 
             try:
-                diagnostics = run_diff_check(str(root), config_path, instant, base, prepare).head.diagnostics
+                diffed = run_diff_check(str(root), config_path, instant, base, prepare)
             except GitError as exc:
                 fail(str(exc))
+            diagnostics, schedule_changes = diffed.head.diagnostics, diffed.schedule_changes
         else:
             from ..pipeline import run_check
 
             diagnostics = run_check(worktree, config_path, instant, prepare, loaded).diagnostics
     except ConfigMissing as exc:
         fail(str(exc))
-    outcome = Outcome(diagnostics, strict=strict, diff_mode=bool(base))
+    outcome = Outcome(diagnostics, strict=strict, diff_mode=bool(base), schedule_changes=schedule_changes)
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write_output(get_reporter(fmt, color=color).render(outcome), output)
     if fmt == "github":

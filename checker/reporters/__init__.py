@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity, is_blocking
+
+if TYPE_CHECKING:
+    from ..schedule import ScheduleDiff
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class Outcome:
     diagnostics: list[Diagnostic]
     strict: bool = False
     diff_mode: bool = False  # --base: diagnostics carry `new`
+    schedule_changes: ScheduleDiff | None = None  # --base: what the change moves (SPEC §7.4)
 
     def blocking(self, diagnostic: Diagnostic) -> bool:
         return is_blocking(diagnostic, self.strict)

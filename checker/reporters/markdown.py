@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import Outcome, Reporter, register
+from .schedule_changes import markdown_section
 
 MAX_BYTES = 1000 * 1024  # GitHub's step summary limit is 1 MiB; stay under it
 
@@ -33,6 +34,7 @@ def render_comment(outcome: Outcome, limit: int = 60_000) -> str:
     """The pull-request comment: blocking diagnostics first, the others folded (GitHub caps comments at 65,536)."""
     blocking = [d for d in outcome.by_importance() if outcome.blocking(d)]
     others = [d for d in outcome.by_importance() if not outcome.blocking(d)]
+    schedule = markdown_section(outcome.schedule_changes, limit // 4)  # a quarter of the room at most
     if not blocking:
         text = "### ownership check: nothing blocking ✅\n\nEvery problem this pull request introduced is fixed.\n"
     else:
@@ -40,6 +42,7 @@ def render_comment(outcome: Outcome, limit: int = 60_000) -> str:
         text = f"### ownership check: {len(blocking)} blocking\n\n{_HEADER}{rows}"
         if shown < len(blocking):
             text += f"\n…and {len(blocking) - shown} more blocking; see the job summary.\n"
+    text += schedule
     if others:
         rows, shown = _rows(others, outcome, limit - len(text.encode()) - 300)
         more = f"\n…and {len(others) - shown} more.\n" if shown < len(others) else ""
@@ -50,16 +53,17 @@ def render_comment(outcome: Outcome, limit: int = 60_000) -> str:
 
 def render_markdown(outcome: Outcome, limit: int = MAX_BYTES) -> str:
     blocking = outcome.blocking_count
+    schedule = markdown_section(outcome.schedule_changes, limit // 4)
     if not outcome.diagnostics:
-        return "### ownership check: all clear\n\nEvery service has an owner who can be paged.\n"
+        return "### ownership check: all clear\n\nEvery service has an owner who can be paged.\n" + schedule
     verdict = f"{blocking} blocking" if blocking else "nothing blocking"
     text = f"### ownership check: {verdict}\n\n{outcome.errors} error(s), {outcome.warnings} warning(s).\n\n{_HEADER}"
     ordered = outcome.by_importance()
-    rows, shown = _rows(ordered, outcome, limit - len(text.encode()) - 200)
+    rows, shown = _rows(ordered, outcome, limit - len(text.encode()) - len(schedule.encode()) - 200)
     text += rows
     if shown < len(ordered):
         text += f"\n…and {len(ordered) - shown} more; run `ownership check` locally to see them all.\n"
-    return text
+    return text + schedule
 
 
 @register

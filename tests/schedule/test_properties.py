@@ -29,12 +29,12 @@ def rotations(draw: st.DrawFn) -> tuple[Rotation, datetime, datetime]:
     pattern = tuple(draw(st.lists(st.sampled_from(LENGTHS[1:]), min_size=1, max_size=3)))
     if draw(st.integers(0, 9)) == 0:
         pattern = (timedelta(minutes=30),)  # shorter than the model allows: the engine must still hold
-    start_local = datetime(2025, 1, 1) + timedelta(minutes=30 * draw(st.integers(0, 2 * 24 * 900)))
+    start_local = datetime(2025, 1, 1) + timedelta(minutes=30 * draw(st.integers(0, 2 * 24 * 600)))
     start = start_local.replace(tzinfo=tz).astimezone(UTC)
     hours = draw(st.one_of(st.none(), st.tuples(st.integers(0, 47), st.integers(1, 48)).filter(
         lambda p: p[0] % 48 != p[1] % 48).map(lambda p: (p[0] * 30, p[1] * 30))))
     days = draw(st.one_of(st.none(), st.sets(st.integers(0, 6), min_size=1).map(lambda d: tuple(sorted(d)))))
-    holiday_shift = draw(st.sampled_from([None, timedelta(days=1), timedelta(hours=12)]))
+    holiday_shift = draw(st.sampled_from([None, timedelta(days=1), timedelta(days=1), timedelta(hours=12)]))
     overrides = []
     if draw(st.booleans()):
         o_start = start + timedelta(hours=draw(st.integers(0, 24 * 400)))
@@ -54,8 +54,13 @@ def rotations(draw: st.DrawFn) -> tuple[Rotation, datetime, datetime]:
         if handoff > start:
             rotation.changes.append(RosterChange(handoff, new_members, [NODE.loc] * len(new_members), NODE,
                                                  new_pattern, None))
-    window_start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=draw(st.integers(0, 24 * 800)))
-    window_end = window_start + timedelta(days=draw(st.integers(1, 120)))
+    if draw(st.booleans()):
+        window_start = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=draw(st.integers(0, 24 * 800)))
+        window_end = window_start + timedelta(days=draw(st.integers(1, 120)))
+    else:  # around the holidays, where a range could end inside a holiday period
+        window_start = datetime(draw(st.sampled_from([2025, 2026])), 12, 1, tzinfo=UTC) + timedelta(
+            hours=draw(st.integers(0, 24 * 40)))
+        window_end = window_start + timedelta(hours=draw(st.integers(1, 24 * 30)))
     return rotation, window_start, window_end
 
 
