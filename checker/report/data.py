@@ -17,8 +17,9 @@ from ..protected import protected_days_between, protected_reason
 from ..schedule import Schedule, Slot, holiday_windows_between, runs, simulate
 from ..schedule.limits import ScheduleTooLarge
 from ..schedule.load import clipped, holiday_hours, long_run_shares, out_of_hours
+from ..schedule.localtime import later
 from ..timeutil import format_duration
-from ..who import on_call, turn_bounds
+from ..who import on_call, touching_turns
 
 REPORT_VERSION = 1
 
@@ -29,8 +30,8 @@ def _iso(moment: datetime) -> str:
 
 def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, Any]:
     model = result.model
-    horizon_end = now + model.policy.horizon
-    calendar_end = now + timedelta(weeks=weeks)
+    horizon_end = later(now, model.policy.horizon)
+    calendar_end = later(now, timedelta(weeks=weeks))
     schedule = result.context.schedule if result.context is not None else None  # the one the rules ran on
     if schedule is None or timedelta(weeks=weeks) > model.policy.horizon:
         try:
@@ -39,7 +40,7 @@ def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, An
             if schedule is None:
                 raise
             weeks = max(model.policy.horizon // timedelta(weeks=1), 1)  # the calendar shows what was simulated
-            calendar_end = now + timedelta(weeks=weeks)
+            calendar_end = later(now, timedelta(weeks=weeks))
     counts = alert_counts(model.alerts, model)
     by_subject: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
@@ -160,17 +161,14 @@ def _calendar(model: Model, schedule: Schedule, start: datetime, end: datetime) 
     """Turns per rotation (touching slots of one person merged), and the days that are special."""
     rotations = []
     for name in sorted(schedule.rotations):
-        slots = [s for s in schedule.rotations[name].slots if s.end > start and s.start < end]
+        held = schedule.rotations[name].slots
         turns: list[dict[str, Any]] = []
-        index_of = {id(s): i for i, s in enumerate(schedule.rotations[name].slots)}
-        seen_until: datetime | None = None
-        for slot in slots:
-            turn_start, turn_end = turn_bounds(schedule.rotations[name].slots, index_of[id(slot)])
-            if seen_until is not None and turn_start < seen_until:
+        for first, last in touching_turns(held):  # one pass: a turn may hold thousands of slots
+            if held[last].end <= start or held[first].start >= end:
                 continue
-            seen_until = turn_end
-            turns.append({**_person_ref(model, slot.person), "start": _iso(max(turn_start, start)),
-                          "end": _iso(min(turn_end, end)), "override": slot.override is not None,
+            slot = next(s for s in held[first:last + 1] if s.end > start)
+            turns.append({**_person_ref(model, slot.person), "start": _iso(max(held[first].start, start)),
+                          "end": _iso(min(held[last].end, end)), "override": slot.override is not None,
                           "holiday_piece": slot.piece >= 0})
         rotation = model.rotations[name]
         rotations.append({"rotation": name, "team": rotation.team, "timezone": rotation.timezone,

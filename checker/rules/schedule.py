@@ -18,17 +18,17 @@ from ..schedule import (
     Run,
     Slot,
     calendar_length,
-    format_local,
     holiday_windows_between,
     runs,
     turns,
 )
 from ..schedule.limits import MAX_HORIZON
 from ..schedule.load import realised_hours, slots_between, turns_range
+from ..schedule.localtime import wall
 from ..timeutil import WEEKDAYS, format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import days, hhmm, member_location, percent, rotation_subject, stretch, upcoming
-from .schedule_fixes import gap_fix, handoff_fix, handoff_ok, longest_gap
+from .schedule_fixes import gap_fix, handoff_fix, local_handoff_ok, longest_gap
 
 
 @rule("ROT004", "handoff-outside-hours")
@@ -54,13 +54,14 @@ def handoff_outside_hours(ctx: Context) -> Iterator[Finding]:
         rotation = schedule.rotation
         policy = ctx.model.policy_for(rotation)
         tz = rotation.tz
-        bad = [h for h in schedule.handoffs if h >= ctx.now and not handoff_ok(h, tz, policy)]
+        local = [wall(h, tz) for h in schedule.handoffs if h >= ctx.now]
+        bad = [h for h in local if not local_handoff_ok(h, policy)]
         if bad:
             more = f" and {len(bad) - 1} more" if len(bad) > 1 else ""
             yield Finding(rotation_subject(name), rotation.node.at("start"),
-                          f"rotation '{name}' hands over at {format_local(bad[0], tz)} ({tz}){more}, outside "
+                          f"rotation '{name}' hands over at {bad[0]:%a %Y-%m-%d %H:%M} ({tz}){more}, outside "
                           f"{_allowed(policy.handoff_days, policy.handoff_hours)}; "
-                          f"{handoff_fix(rotation, policy, ctx.now, ctx.schedule.end)}")
+                          f"{handoff_fix(rotation, policy, ctx.now, ctx.schedule.end, local)}")
 
 
 def _allowed(handoff_days: tuple[int, ...], hours: tuple[int, int]) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from ..model import Model, Rotation, RotationPolicy
 from ..schedule import Interval, Run, calendar_length, runs, simulate_rotation
+from ..schedule.engine import regular_handoffs
 from ..schedule.localtime import to_utc, wall
 from ..timeutil import WEEKDAYS
 from .schedule_common import flow_yaml, hhmm
@@ -18,7 +19,11 @@ WEEK = timedelta(weeks=1)
 
 
 def handoff_ok(moment: datetime, tz: tzinfo, policy: RotationPolicy) -> bool:
-    local = wall(moment, tz)
+    return local_handoff_ok(wall(moment, tz), policy)
+
+
+def local_handoff_ok(local: datetime, policy: RotationPolicy) -> bool:
+    """Whether a handoff at this wall-clock time is allowed (handoff_hours include both ends)."""
     minute = local.hour * 60 + local.minute
     start, end = policy.handoff_hours
     in_hours = start <= minute <= end if start < end else (minute >= start or minute <= end)
@@ -26,8 +31,7 @@ def handoff_ok(moment: datetime, tz: tzinfo, policy: RotationPolicy) -> bool:
 
 
 def _handoffs_ok(rotation: Rotation, policy: RotationPolicy, now: datetime, end: datetime) -> bool:
-    handoffs = simulate_rotation(rotation, now, end, policy).handoffs
-    return all(handoff_ok(h, rotation.tz, policy) for h in handoffs if h >= now)
+    return all(handoff_ok(h, rotation.tz, policy) for h in regular_handoffs(rotation, now, end, policy))
 
 
 def _times(policy: RotationPolicy, original: int) -> list[int]:
@@ -80,9 +84,8 @@ def _candidates(rotation: Rotation, policy: RotationPolicy) -> Iterator[tuple[di
                            replace(rotation, start=instant, pattern=lengths_))
 
 
-def _allowing(rotation: Rotation, policy: RotationPolicy, now: datetime, end: datetime) -> dict[str, object]:
-    """The rotation's own `policy:` keys that allow the handoffs it has."""
-    handoffs = [wall(h, rotation.tz) for h in simulate_rotation(rotation, now, end, policy).handoffs if h >= now]
+def _allowing(policy: RotationPolicy, handoffs: list[datetime]) -> dict[str, object]:
+    """The rotation's own `policy:` keys that allow the handoffs it has (wall-clock times)."""
     used_days = sorted(set(policy.handoff_days) | {h.weekday() for h in handoffs})
     minutes = [h.hour * 60 + h.minute for h in handoffs]
     start, end_minute = policy.handoff_hours
@@ -95,8 +98,10 @@ def _allowing(rotation: Rotation, policy: RotationPolicy, now: datetime, end: da
     return {"policy": {"handoff_days": [WEEKDAYS[d] for d in used_days], "handoff_hours": hhmm(window)}}
 
 
-def handoff_fix(rotation: Rotation, policy: RotationPolicy, now: datetime, end: datetime) -> str:
-    """What to write so that every regular handoff from now to end is allowed."""
+def handoff_fix(rotation: Rotation, policy: RotationPolicy, now: datetime, end: datetime,
+                handoffs: list[datetime]) -> str:
+    """What to write so that every regular handoff from now to end (`handoffs`, as simulated, on the
+    rotation's wall clock) is allowed."""
     if rotation.start is not None and rotation.pattern and not rotation.changes:
         for edit, candidate in _candidates(rotation, policy):
             if _handoffs_ok(candidate, policy, now, end):
@@ -104,7 +109,7 @@ def handoff_fix(rotation: Rotation, policy: RotationPolicy, now: datetime, end: 
         reason = "no start or weekly shift pattern of these lengths hands over only then"
     else:
         reason = "its roster changes keep their handoffs"
-    allowing = _allowing(rotation, policy, now, end)
+    allowing = _allowing(policy, handoffs)
     return f"{reason}; shorten or lengthen the shifts, or allow these handoffs with `{flow_yaml(allowing)}` on it"
 
 

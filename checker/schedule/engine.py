@@ -22,9 +22,10 @@ from .localtime import DAY, daily_windows, later
 from .roster import Timeline, timeline
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Slot:
-    """One person on call for one rotation over [start, end), in UTC."""
+    """One person on call for one rotation over [start, end), in UTC. Treated as immutable (not frozen:
+    a frozen dataclass costs five times as much to create, and the engine makes millions)."""
 
     start: datetime
     end: datetime
@@ -50,13 +51,16 @@ class RotationSchedule:
     not_started: list[Interval] = field(default_factory=list)
     _starts: list[datetime] = field(default_factory=list, repr=False)
 
-    def at(self, moment: datetime) -> Slot | None:
+    def index_at(self, moment: datetime) -> int | None:
+        """The index of the slot holding `moment`, found by bisection."""
         if not self._starts and self.slots:
             self._starts = [s.start for s in self.slots]
         index = bisect.bisect_right(self._starts, moment) - 1
-        if index >= 0 and self.slots[index].end > moment:
-            return self.slots[index]
-        return None
+        return index if index >= 0 and self.slots[index].end > moment else None
+
+    def at(self, moment: datetime) -> Slot | None:
+        index = self.index_at(moment)
+        return None if index is None else self.slots[index]
 
 
 @dataclass
@@ -105,6 +109,29 @@ def simulate_rotation(rotation: Rotation, start: datetime, end: datetime,
     return result
 
 
+def regular_handoffs(rotation: Rotation, start: datetime, end: datetime,
+                     policy: RotationPolicy | None = None) -> Iterator[datetime]:
+    """The rotation's regular handoffs in [start, end), lazily, without building slots (ROT004 and its
+    fixes): shift boundaries, less those inside a holiday period's cut part."""
+    policy = policy or rotation.policy or RotationPolicy()
+    line = timeline(rotation)
+    if line is None or start >= end:
+        return iter(())
+    parts = cut_parts(line, policy.holiday_window, rotation.holiday_shift, start, end)
+    return _handoffs_of(line, parts, start, end)
+
+
+def _handoffs_of(line: Timeline, parts: list[Interval], start: datetime, end: datetime) -> Iterator[datetime]:
+    index, last = 0, None
+    for shift in line.shifts(start, end):
+        while index < len(parts) and parts[index][1] <= shift.start:
+            index += 1
+        inside = index < len(parts) and parts[index][0] < shift.start < parts[index][1]
+        if shift.start >= start and not inside and shift.start != last:
+            last = shift.start
+            yield shift.start
+
+
 # (start, end, person, roster, k, piece)
 _Held = tuple[datetime, datetime, str, int, int, int]
 
@@ -132,6 +159,13 @@ def _held(line: Timeline, parts: list[Interval], holiday_shift: timedelta | None
 def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> list[Slot]:
     """Each holding cut to the covered windows it meets (two sorted lists, one pass)."""
     slots = []
+    if len(windows) == 1:  # the common case, every day covered: only the range's ends cut
+        (first, last), = windows
+        for held_start, held_end, person, roster, k, piece in held:
+            s, e = max(held_start, first), min(held_end, last)
+            if s < e:
+                slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
+        return slots
     j = 0
     for held_start, held_end, person, roster, k, piece in held:
         while j < len(windows) and windows[j][1] <= held_start:

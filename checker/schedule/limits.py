@@ -14,7 +14,7 @@ from ..model.entities import Model, Rotation
 MIN_SHIFT = timedelta(hours=1)  # each element of a shift pattern, and holiday_shift
 MAX_HORIZON = timedelta(weeks=104)  # policy.horizon: two years
 MAX_LOOKBACK = MAX_HORIZON + timedelta(days=1)  # before now, for stretches already under way
-MAX_SLOTS = 2_000_000  # slots of one simulation, all rotations together (about 400 MB)
+MAX_SLOTS = 1_000_000  # slots of one simulation, all rotations together (about 200 MB, 10 s)
 
 
 class ScheduleTooLarge(ValueError):

@@ -42,6 +42,8 @@ def to_utc(naive: datetime, tz: tzinfo) -> datetime:
         return MIN_INSTANT
     if naive >= _MAX_WALL:
         return MAX_INSTANT
+    if tz is UTC:
+        return naive.replace(tzinfo=UTC)
     return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
@@ -52,9 +54,10 @@ def wall(moment: datetime, tz: tzinfo) -> datetime:
 
 def add_wall(naive: datetime, delta: timedelta) -> datetime:
     try:
-        return min(max(naive + delta, _MIN_WALL), _MAX_WALL)
+        moved = naive + delta
     except OverflowError:
         return _MAX_WALL if delta > timedelta(0) else _MIN_WALL
+    return _MIN_WALL if moved < _MIN_WALL else min(moved, _MAX_WALL)
 
 
 def calendar_add(moment: datetime, delta: timedelta, tz: tzinfo) -> datetime:

@@ -18,13 +18,13 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from ..model.entities import Rotation
 from .localtime import MAX_INSTANT, OFFSET_SPREAD, add_wall, to_utc, wall
 
 
-@dataclass(frozen=True)
-class RegularShift:
+class RegularShift(NamedTuple):
     roster: int  # 0: the rotation's own roster; i: changes[i - 1]
     k: int  # shift index within the roster
     start: datetime
@@ -94,14 +94,20 @@ class Roster:
             k, current = k + 1, following
 
     def shifts(self, begin: datetime, stop: datetime) -> Iterator[tuple[int, datetime, datetime]]:
-        """(k, start, end) of each non-empty shift meeting [begin, stop), in order."""
+        """(k, start, end) of each non-empty shift meeting [begin, stop), in order. The hot loop of the
+        engine: wall times advance by the pattern's lengths, each localised once."""
         k = self.index_at(max(begin, self.start))
         current = self.boundary(k)
+        pattern, count, tz = self.pattern, len(self.pattern), self.tz
+        position = k % count
+        wall_next = self._wall(k)
         while current < stop and current < MAX_INSTANT:
-            following = max(current, self._raw(k + 1))
+            wall_next = add_wall(wall_next, pattern[position])
+            following = max(current, to_utc(wall_next, tz))
             if following > current and following > begin:
                 yield k, current, following
             k, current = k + 1, following
+            position = position + 1 if position + 1 < count else 0
 
     def handoff_at_or_after(self, moment: datetime) -> tuple[int, datetime]:
         """The first regular handoff at or after moment: (k of the shift it starts, instant)."""
