@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 
 from ..diagnostics import Severity
 from ..protected import protected_days_between
-from ..schedule import Slot, calendar_length, daily_windows, format_local, runs, subtract
+from ..schedule import Slot, calendar_length, format_local, runs
+from ..schedule.load import outside_window
 from ..timeutil import format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import (
@@ -260,7 +261,7 @@ def outside_local_hours(ctx: Context) -> Iterator[Finding]:
             if person not in ctx.model.people:
                 continue
             tz = ctx.model.people[person].tz
-            outside = next((o for s in slots for o in _outside_hours(max(s.start, ctx.now), s.end, tz, local_hours)),
+            outside = next((o for s in slots for o in outside_window(max(s.start, ctx.now), s.end, tz, local_hours)),
                            None)
             if outside:
                 start, end = outside
@@ -269,8 +270,3 @@ def outside_local_hours(ctx: Context) -> Iterator[Finding]:
                               f"{format_local(end, tz)} their time ({zone_name(tz)}), outside their waking hours; "
                               "staff the leg from its own time zone or change its `hours`")
 
-
-def _outside_hours(start: datetime, end: datetime, tz: tzinfo,
-                   hours: tuple[int, int]) -> list[tuple[datetime, datetime]]:
-    """The parts of [start, end) outside a person's daily hours in their zone."""
-    return subtract([(start, end)], daily_windows(hours, tz, start, end))

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, tzinfo
 
 from ..model.entities import Model, Rotation, RotationPolicy
 from .engine import Schedule, Slot, simulate_rotation
-from .intervals import Interval, intersect, total_hours, union
-from .localtime import daily_windows, later
+from .intervals import Interval, intersect, subtract, total_hours, union
+from .localtime import daily_windows, later, wall
 from .roster import timeline
 
 
@@ -61,12 +61,28 @@ def realised_hours(slots: Iterable[Slot], start: datetime, end: datetime) -> dic
     return {person: total_hours(clipped(held, start, end)) for person, held in by_person.items()}
 
 
+def outside_window(start: datetime, end: datetime, tz: tzinfo, window: tuple[int, int],
+                   weekdays: tuple[int, ...] | None = None) -> list[Interval]:
+    """The parts of [start, end) outside a daily local window (on `weekdays`, if given; other days are
+    outside whole). A stretch inside one day's window is answered without building windows."""
+    local_start, local_end = wall(start, tz), wall(end, tz)
+    open_minute, close_minute = window
+    first = local_start.hour * 60 + local_start.minute
+    last = local_end.hour * 60 + local_end.minute
+    same_day = local_start.date() == local_end.date() or (last == 0 and close_minute == 24 * 60
+                                                          and end - start <= timedelta(days=1))
+    if open_minute < close_minute and same_day and first >= open_minute and (last or 24 * 60) <= close_minute \
+            and (weekdays is None or local_start.weekday() in weekdays):
+        return []  # the common case
+    return subtract([(start, end)], daily_windows(window, tz, start, end, weekdays))
+
+
 def out_of_hours(held: list[Interval], tz: tzinfo, local_hours: tuple[int, int]) -> float:
     """Hours of `held` outside the person's waking hours on weekdays (weekends count whole), in their zone."""
-    if not held:
-        return 0.0
-    awake = daily_windows(local_hours, tz, held[0][0], held[-1][1], weekdays=range(5))
-    return total_hours(held) - total_hours(intersect(held, awake))
+    return sum(total_hours(outside_window(s, e, tz, local_hours, WEEKDAYS)) for s, e in held)
+
+
+WEEKDAYS = (0, 1, 2, 3, 4)
 
 
 def holiday_hours(held: list[Interval], holidays: list[Interval]) -> float:
