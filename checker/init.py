@@ -93,7 +93,7 @@ POLICY_COMMENT = """\
 #     min_members: 4               # a turn at most every 4 weeks
 #     max_shift: 1w
 #     max_consecutive: 2w
-#     max_gap: 8w
+#     max_gap: 12w
 #     max_oncall_fraction: 0.25
 #     handoff_days: [mon, tue, wed, thu, fri]
 #     handoff_hours: "09:00-17:00"
@@ -101,6 +101,8 @@ POLICY_COMMENT = """\
 #     holiday_max_shift: 2d
 #     protected_days: ["12-25", "01-01"]
 #     local_hours: "07:00-22:00"
+#     notice: 2w                   # with --base: roster edits move nobody sooner (ROT014)
+#     min_balance: 0.5             # least member's realised hours / busiest member's (ROT015)
 #   service:
 #     require_runbook: true
 #     require_secondary: true
