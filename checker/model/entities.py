@@ -145,6 +145,8 @@ class Rotation:
     member_locs: list[Location] = field(default_factory=list)
     # `shift`: one length, or a pattern used in turn (SPEC §7.2); empty when missing or invalid.
     pattern: tuple[timedelta, ...] = ()
+    # The longest of `pattern`, for readers that want one length; Rotation(shift=1w) means pattern (1w,).
+    shift: timedelta | None = None
     start: datetime | None = None
     hours: tuple[int, int] | None = None
     days: tuple[int, ...] | None = None  # covered local weekdays (0 = Monday); None: every day
@@ -156,10 +158,14 @@ class Rotation:
     policy_locs: dict[str, Location] = field(default_factory=dict)
     policy: RotationPolicy | None = None
 
-    @property
-    def shift(self) -> timedelta | None:
-        """The longest shift of the rotation's own pattern (None when it has none)."""
-        return max(self.pattern) if self.pattern else None
+    def __post_init__(self) -> None:
+        if self.pattern:
+            self.shift = max(self.pattern)
+        elif self.shift is not None:
+            self.pattern = (self.shift,)
+
+    def set_pattern(self, pattern: tuple[timedelta, ...]) -> None:
+        self.pattern, self.shift = pattern, (max(pattern) if pattern else None)
 
     def longest_shift(self) -> timedelta | None:
         """The longest shift of every roster, changes included."""

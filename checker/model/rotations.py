@@ -26,7 +26,7 @@ class RotationReader(ValueReader):
         if "timezone" in body:
             rotation.timezone, rotation.tz = self.zone_at(body, "timezone", subject)
         rotation.members, rotation.member_locs = names_at(body, "members", loc)
-        rotation.pattern = self._pattern(body, subject)
+        rotation.set_pattern(self._pattern(body, subject))
         rotation.holiday_shift = self._bounded(self.duration(body, "holiday_shift", subject), "holiday_shift",
                                                value_loc(body, "holiday_shift", loc), subject)
         start = self.instant(body, "start", rotation.tz, subject)
@@ -152,7 +152,8 @@ class RotationReader(ValueReader):
                 self.problem("CFG005", f"rotation/{rotation.name}", rotation.node.at("shift"),
                              f"rotation '{rotation.name}' is not simulated: the config's shifts pass the limit "
                              f"of {MAX_SLOTS:,} one run simulates; lengthen the shortest shifts")
-                rotation.pattern, rotation.changes = (), []
+                rotation.changes = []
+                rotation.set_pattern(())
 
 
 def _span(override: Override, rotation: Rotation) -> str:

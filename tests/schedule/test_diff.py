@@ -33,7 +33,7 @@ def edited(draw: st.DrawFn) -> tuple[Rotation, Rotation]:
         head.members = draw(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=6))
         head.member_locs = [NODE.loc] * len(head.members)
     elif edit == "pattern":
-        head.pattern = (draw(st.sampled_from([timedelta(hours=12), timedelta(days=1), timedelta(weeks=1)])),)
+        head.set_pattern((draw(st.sampled_from([timedelta(hours=12), timedelta(days=1), timedelta(weeks=1)])),))
         head.changes = []
     elif edit == "start":
         assert base.start is not None
