@@ -28,7 +28,12 @@ def who(service_name: str, config: str | None, repo: str | None, at: str | None,
     service = model.services.get(service_name)
     if service is None:
         fail(f"no service {service_name!r} in the config; declared: {', '.join(sorted(model.services)) or 'none'}")
-    people = on_call(model, service, instant)
+    from ..schedule.limits import ScheduleTooLarge
+
+    try:
+        people = on_call(model, service, instant)
+    except ScheduleTooLarge as exc:
+        fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps({
             "service": service.name,

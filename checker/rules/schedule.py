@@ -216,16 +216,16 @@ def uneven_load(ctx: Context) -> Iterator[Finding]:
 
     Why: a fair rotation shares the pager evenly. Overrides that always land
     on the same person, a name listed twice, or a shift pattern whose long
-    shifts always fall to the same members (`shift: [4d, 3d]` with an even
-    number of people) quietly make one person carry much more than another.
+    shifts always fall to the same members (a pattern of two lengths with
+    an even number of people) quietly make one person carry much more than
+    another.
 
     Fails:
-        rotations:    # [4d, 3d] with four people: alice and carol always get the 4-day shifts
-          payments-eu: {members: [alice, bob, carol, dave], shift: [4d, 3d], start: 2026-01-05T10:00,
-                        overrides: [{person: alice, from: 2026-03-02T10:00, to: 2026-05-25T10:00}]}
+        rotations:    # four people on [6d, 1d]: bob and dave only ever get the 1-day shifts
+          payments-eu: {members: [alice, bob, carol, dave], shift: [6d, 1d], start: 2026-01-05T10:00}
     Fixed:
-        rotations:    # an odd number of people takes the long and the short shifts in turn
-          payments-eu: {members: [alice, bob, carol, dave, erin], shift: [4d, 3d], start: 2026-01-05T10:00}
+        rotations:    # five people take the long and the short shifts in turn
+          payments-eu: {members: [alice, bob, carol, dave, erin], shift: [6d, 1d], start: 2026-01-05T10:00}
     """
     for name, schedule in ctx.schedule.rotations.items():
         rotation = schedule.rotation
