@@ -79,7 +79,12 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
     if unknown:
         fail(f"no rotation {', '.join(map(repr, unknown))} in the config; declared: {', '.join(sorted(model.rotations))}")
     horizon = timedelta(weeks=weeks) if weeks else model.policy.horizon
-    schedule = simulate(model, instant, horizon=horizon, rotations=rotations or None)
+    from ..schedule.limits import ScheduleTooLarge
+
+    try:
+        schedule = simulate(model, instant, horizon=horizon, rotations=rotations or None)
+    except ScheduleTooLarge as exc:
+        fail(str(exc))
     data = to_ical(model, schedule, instant, instant)
     try:
         Path(output).write_bytes(data)

@@ -91,3 +91,11 @@ def test_dates_near_the_ends_of_the_calendar_do_not_overflow() -> None:
     end_of_time = datetime(9999, 12, 29, tzinfo=UTC)
     slots = simulate_rotation(late, datetime(9999, 12, 1, tzinfo=UTC), end_of_time).slots
     assert [s.person for s in slots] == ["a"] and slots[0].end == end_of_time
+
+
+def test_a_calendar_past_the_limit_is_a_one_line_error(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    root = write_repo(tmp_path, config(20, "1h"))
+    result = run("calendar", "--repo", str(root), "--from", "2026-03-02T09:00Z", "--weeks", "520", "--output",
+                 str(tmp_path / "x.ics"))
+    assert result.exit_code == 2
+    assert "more than the limit of 1,000,000 per run; ask for a shorter range or fewer rotations" in result.output
