@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .bounded import bound_diagnostics
 from .config import ConfigMissing
 from .diagnostics import Diagnostic
 from .load import shared_parses
+from .model import Model
 from .pipeline import CheckResult, Prepare, run_check
+from .schedule import ScheduleDiff, schedule_diff
 from .sources.worktree import WorktreeSource
 
 
@@ -25,6 +28,7 @@ class DiffResult:
     head: CheckResult
     base: CheckResult | None  # None: no config at the base, so everything is new
     base_sha: str
+    schedule_changes: ScheduleDiff | None = None
 
 
 def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
@@ -36,19 +40,39 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
     sha = merge_base(repo, base_ref)
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
     with shared_parses() as shared:
-        head = run_check(WorktreeSource(root), config_path, now, prepare, bounded=False)
-        shared.head_done()
         try:
             base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
                                                  config_path, now, prepare)
         except ConfigMissing:
             base = None
+        shared.head_done()  # the first side (the base) is done: the head takes and releases its parses
+        head = run_check(WorktreeSource(root), config_path, now, with_base_schedule(prepare, base), bounded=False)
     if base is not None:
         renames = renamed_files(repo, sha, "" if prefix == "." else prefix)
         base.diagnostics = follow_renames(base.diagnostics, renames)
         base.keys = {(rule, _renamed_subject(subject, renames)) for rule, subject in base.keys}
     head.diagnostics = bound_diagnostics(mark_new(head, base), config_path)
-    return DiffResult(head, base, sha)
+    return DiffResult(head, base, sha, schedule_changes(head, base))
+
+
+def with_base_schedule(prepare: Prepare | None, base: CheckResult | None) -> Prepare:
+    """The head's rules also see the base's model and schedule (SPEC §7.4): ROT014 compares the two, and
+    rotations the change leaves alone are not simulated again."""
+
+    def prepare_head(model: Model) -> dict[str, Any]:
+        facts = prepare(model) if prepare else {}
+        if base is not None and base.context is not None:
+            facts = {**facts, "base_model": base.model, "base_schedule": base.context.schedule}
+        return facts
+
+    return prepare_head
+
+
+def schedule_changes(head: CheckResult, base: CheckResult | None) -> ScheduleDiff | None:
+    """What the change does to the schedule from now on, for the reporters (None without a base)."""
+    if base is None or base.context is None or head.context is None:
+        return None
+    return schedule_diff(base.context.schedule, head.context.schedule)
 
 
 def follow_renames(diagnostics: list[Diagnostic], renames: dict[str, str]) -> list[Diagnostic]:

@@ -108,8 +108,8 @@ def _is_type(value: Any, name: str) -> bool:
 def conforms(value: Any, node: dict[str, Any], root: dict[str, Any] | None = None) -> bool:
     """True when value is valid against node (a subset of draft-07: the keywords our schema uses)."""
     root = root if root is not None else node
-    if "$ref" in node:
-        node = root["definitions"][node["$ref"].rsplit("/", 1)[-1]]
+    while "$ref" in node:
+        node = _pointer(root, node["$ref"])
     kind = node.get("type")
     if kind is not None and not (any(_is_type(value, k) for k in kind) if isinstance(kind, list)
                                  else _is_type(value, kind)):
@@ -137,6 +137,14 @@ def conforms(value: Any, node: dict[str, Any], root: dict[str, Any] | None = Non
     if "allOf" in node and not all(conforms(value, sub, root) for sub in node["allOf"]):
         return False
     return "anyOf" not in node or any(conforms(value, sub, root) for sub in node["anyOf"])
+
+
+def _pointer(root: dict[str, Any], ref: str) -> dict[str, Any]:
+    """The node a local `$ref` (`#/definitions/name`, `#/properties/policy/...`) points at."""
+    node: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node  # type: ignore[no-any-return]
 
 
 def _conforms_object(value: dict[str, Any], node: dict[str, Any], root: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from .model import Model, Service
 from .schedule import Schedule, Slot, simulate
+from .schedule.limits import MAX_HORIZON
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,20 @@ class OnCallPerson:
 def simulate_for(model: Model, service: Service, at: datetime, weeks: int = 2) -> Schedule:
     oncall = model.oncall_for(service)
     names = [n for n in (oncall.primary + oncall.secondary if oncall else []) if n in model.rotations]
-    longest = max((model.rotations[n].shift or timedelta(0) for n in names), default=timedelta(0))
-    return simulate(model, at, horizon=max(timedelta(weeks=weeks), 2 * longest), rotations=names)
+    longest = max((model.rotations[n].longest_shift() or timedelta(0) for n in names), default=timedelta(0))
+    horizon = min(max(timedelta(weeks=weeks), 2 * longest), MAX_HORIZON)  # enough to see the turn's end
+    return simulate(model, at, horizon=horizon, rotations=names)
+
+
+def touching_turns(slots: list[Slot]) -> list[tuple[int, int]]:
+    """(first, last) indexes of each turn: a run of touching slots of the same person, in one pass."""
+    out: list[tuple[int, int]] = []
+    for index, slot in enumerate(slots):
+        if out and slots[index - 1].person == slot.person and slots[index - 1].end == slot.start:
+            out[-1] = (out[-1][0], index)
+        else:
+            out.append((index, index))
+    return out
 
 
 def turn_bounds(slots: list[Slot], index: int) -> tuple[datetime, datetime]:
@@ -49,10 +62,10 @@ def on_call(model: Model, service: Service, at: datetime, schedule: Schedule | N
             rotation_schedule = schedule.rotations.get(name)
             if rotation_schedule is None:
                 continue
-            slot = rotation_schedule.at(at)
-            if slot is None:
+            index = rotation_schedule.index_at(at)
+            if index is None:
                 continue
-            index = rotation_schedule.slots.index(slot)
+            slot = rotation_schedule.slots[index]
             since, until = turn_bounds(rotation_schedule.slots, index)
             out.append(OnCallPerson(role, slot.person, name, since, until, slot.override is not None))
     return out

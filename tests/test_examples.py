@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import NOW_TEXT, REPO_ROOT
 
@@ -66,8 +68,9 @@ def test_broken_shows_each_rule_at_its_line() -> None:
         ("ROT009", "ownership.yaml", 48),   # dave is exempt
         ("ROT010", "ownership.yaml", 48),
         ("ROT011", "ownership.yaml", 34),   # search's primary and secondary in the same order
-        ("ROT012", "ownership/extra.yaml", 18),  # support-wide: ten people
+        ("ROT012", "ownership/extra.yaml", 18),  # support-wide: ten people, its own max_gap 8w
         ("ROT013", "ownership.yaml", 81),   # olga (Los Angeles) on the Tokyo leg
+        ("ROT015", "ownership/extra.yaml", 24),  # support-weekdays: quentin only ever gets the short shifts
         ("ESC001", "ownership.yaml", 42),
         ("ESC002", "ownership.yaml", 31),
         ("WVR001", "ownership.yaml", 123),
@@ -86,10 +89,45 @@ def test_broken_shows_each_rule_at_its_line() -> None:
     assert expected <= found, sorted(expected - found)
 
 
-def test_broken_covers_every_rule() -> None:
+def test_broken_covers_every_rule(tmp_path: Path) -> None:
     done = run_example("broken", "--format", "json")
     rules = {d["rule"] for d in json.loads(done.stdout)["diagnostics"]}
+    rules |= {d["rule"] for d in broken_pull_request(tmp_path)["diagnostics"]}
     from checker.rules import CATALOGUE
 
     offline = set(CATALOGUE) - {"GH001", "GH002", "COD001", "COD002", "DRF001"}  # --online, `ownership codeowners --check`
     assert offline <= rules, sorted(offline - rules)
+
+
+def broken_pull_request(tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    """examples/broken committed to a git repository with sre-primary's start mended, then a pull request that
+    puts dave first in its roster: ROT014 (it needs --base) fires on the moved stretch, and the schedule diff
+    lists it."""
+    from tests.test_diffmode import commit_files, git, init_repo
+
+    root = init_repo(tmp_path / "broken")
+    shutil.copytree(REPO_ROOT / "examples" / "broken", root, dirs_exist_ok=True)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    config = (root / "ownership.yaml").read_text()
+    edited = config.replace("start: 2026-02-30T12:00                       # CFG005: no 30 February",
+                            "start: 2026-02-03T12:00")
+    commit_files(root, {"ownership.yaml": edited}, "start mended")
+    edited = edited.replace("  sre-primary:\n    team: sre\n    members: [alice, bob, carol, trent]",
+                            "  sre-primary:\n    team: sre\n    members: [dave, alice, bob, carol, trent]")
+    assert edited.count("[dave, alice") == 1
+    (root / "ownership.yaml").write_text(edited)
+    result = subprocess.run([sys.executable, "-m", "checker", "check", "--repo", str(root), "--now", NOW_TEXT,
+                             "--base", "HEAD", "--format", "json"], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 1, result.stderr
+    body: dict = json.loads(result.stdout)  # type: ignore[type-arg]
+    return body
+
+
+def test_broken_pull_request_moves_on_call_without_notice(tmp_path: Path) -> None:
+    body = broken_pull_request(tmp_path)
+    [rot014] = [d for d in body["diagnostics"] if d["rule"] == "ROT014"]
+    assert rot014["new"] and rot014["subject"] == "rotation/sre-primary"
+    assert "changes: [{from: " in rot014["message"]
+    assert body["schedule_changes"] and {c["rotation"] for c in body["schedule_changes"]} == {"sre-primary"}

@@ -99,7 +99,7 @@ def test_markdown_has_tables_and_a_mermaid_gantt(run) -> None:  # type: ignore[n
     assert text.startswith("# Ownership report")
     rows = _table_rows(text)
     assert rows["checkout-api"][:4] == ["checkout-api", "payments", "production", "24x7"]
-    assert rows["checkout-api"][4].startswith("Dave Diaz (payments-eu, until ")
+    assert rows["checkout-api"][4].startswith("Erin Evans (payments-eu, until 2026-12-22 12:00")  # SPEC §7.3: not cut
     gantt = text[text.index("```mermaid"):text.index("```", text.index("```mermaid") + 3)]
     assert "gantt" in gantt and "section payments-eu" in gantt
     assert re.search(r"Dave Diaz :crit, payments-eu-\d+, 2026-12-25 00:00, 2026-12-26 12:00", gantt)

@@ -68,6 +68,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     client = github_client(actions) if online or (actions and actions.token and actions.pr_number) or check_run \
         else None
     notes: list[str] = []
+    schedule_changes = None
     prepare = online_lookup(client, notes, instant, (str(root), config_path, base)) if online else None
     try:
         if base:
@@ -75,9 +76,10 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
             from ..gitdiff import GitError
 
             try:
-                result = run_diff_check(str(root), config_path, instant, base, prepare).head
+                diffed = run_diff_check(str(root), config_path, instant, base, prepare)
             except GitError as exc:
                 fail(str(exc))
+            result, schedule_changes = diffed.head, diffed.schedule_changes
         else:
             from ..pipeline import run_check
 
@@ -85,7 +87,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     except ConfigMissing as exc:
         fail(f"{exc}; {hint}" if hint else str(exc))
     outcome = Outcome(relative_to_repository(result.diagnostics, root), strict=strict, diff_mode=bool(base),
-                      checked=Checked.of(result.model))
+                      checked=Checked.of(result.model), schedule_changes=schedule_changes)
     color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     write_output(get_reporter(fmt, color=color).render(outcome), output, root)
     if fmt == "github":

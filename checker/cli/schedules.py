@@ -37,7 +37,12 @@ def who(service_name: str, config: str | None, repo: str | None, at: str | None,
     service = model.services.get(service_name)
     if service is None:
         fail(f"no service {service_name!r} in the config; declared: {', '.join(sorted(model.services)) or 'none'}")
-    people = on_call(model, service, instant)
+    from ..schedule.limits import ScheduleTooLarge
+
+    try:
+        people = on_call(model, service, instant)
+    except ScheduleTooLarge as exc:
+        fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps({
             "service": service.name,
@@ -83,9 +88,13 @@ def calendar(rotations: tuple[str, ...], config: str | None, repo: str | None, o
     if unknown:
         fail(f"no rotation {', '.join(map(repr, unknown))} in the config; declared: {', '.join(sorted(model.rotations))}")
     horizon = timedelta(weeks=weeks) if weeks else model.policy.horizon
+    from ..schedule.limits import ScheduleTooLarge
+
     try:
         schedule = calendar_schedule(model, instant, horizon, rotations or None)
         data = to_ical(model, schedule, instant)
+    except ScheduleTooLarge as exc:
+        fail(str(exc))
     except OverflowError:
         fail(f"--from {instant.date().isoformat()}: the calendar's range reaches beyond the years 1-9999 that dates "
              "can hold; choose a --from nearer today")

@@ -28,6 +28,8 @@ POLICY_COMMENT = """\
 #     holiday_max_shift: 2d
 #     protected_days: ["12-25", "01-01"]
 #     local_hours: "07:00-22:00"
+#     notice: 2w                   # with --base: roster edits move nobody sooner (ROT014)
+#     min_balance: 0.5             # least member's realised hours / busiest member's (ROT015)
 #   service:
 #     require_runbook: true
 #     require_secondary: true

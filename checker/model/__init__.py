@@ -13,6 +13,7 @@ from .entities import (
     Override,
     Person,
     Policy,
+    RosterChange,
     Rotation,
     RotationPolicy,
     Routing,
@@ -21,11 +22,10 @@ from .entities import (
     Team,
     Waiver,
     is_templated,
-    window_share,
 )
 
 __all__ = [
     "Alert", "AlertSource", "DiscoverySource", "EscalationLevel", "Leave", "Model", "ModelBuilder", "Node",
-    "OnCall", "Override", "Person", "Policy", "Rotation", "RotationPolicy", "Routing", "Service", "ServicePolicy", "Team",
-    "Waiver", "is_templated", "window_share",
+    "OnCall", "Override", "Person", "Policy", "RosterChange", "Rotation", "RotationPolicy", "Routing", "Service",
+    "ServicePolicy", "Team", "Waiver", "is_templated",
 ]

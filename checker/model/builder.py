@@ -203,12 +203,16 @@ class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
                 self._expect("people", override.person, subject, override.loc, "overrides.person")
         for rotation_name, where in m.pagerduty_locs.items():
             self._expect("rotations", rotation_name, f"file/{where.file}", where, "pagerduty.schedules")
+            for change in rotation.changes:
+                for member, member_loc in zip(change.members, change.member_locs):
+                    self._expect("people", member, subject, member_loc, "changes.members")
         for service in m.services.values():
             subject = f"service/{service.name}"
             if service.team is not None:
                 self._expect("teams", service.team, subject, service.node.at("team"), "team")
             self._expect_oncall(service.oncall, subject)
         self._expect_alert_owners()
+        self.finish_rotations(m)
         return m, self.diagnostics
 
     def _expect_oncall(self, oncall: OnCall | None, subject: str) -> None:

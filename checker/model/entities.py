@@ -29,7 +29,7 @@ class RotationPolicy:
     min_members: int = 4
     max_shift: timedelta = timedelta(weeks=1)
     max_consecutive: timedelta = timedelta(weeks=2)
-    max_gap: timedelta = timedelta(weeks=8)
+    max_gap: timedelta = timedelta(weeks=12)
     max_oncall_fraction: float = 0.25
     handoff_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     handoff_hours: tuple[int, int] = (9 * 60, 17 * 60)
@@ -37,6 +37,8 @@ class RotationPolicy:
     holiday_max_shift: timedelta = timedelta(days=2)
     protected_days: tuple[tuple[int, int], ...] = ((12, 25), (1, 1))
     local_hours: tuple[int, int] = (7 * 60, 22 * 60)
+    notice: timedelta = timedelta(weeks=2)
+    min_balance: float = 0.5
 
 
 @dataclass
@@ -123,6 +125,19 @@ class Override:
 
 
 @dataclass
+class RosterChange:
+    """`rotations.X.changes[i]` (SPEC §7.1): a new roster from `start` (`from:`, a regular handoff of the
+    roster in force before it) on. Without `pattern` the previous shift pattern continues."""
+
+    start: datetime
+    members: list[str]
+    member_locs: list[Location]
+    node: Node
+    pattern: tuple[timedelta, ...] | None = None
+    first: str | None = None
+
+
+@dataclass
 class Rotation:
     name: str
     node: Node
@@ -131,11 +146,34 @@ class Rotation:
     tz: tzinfo = UTC
     members: list[str] = field(default_factory=list)
     member_locs: list[Location] = field(default_factory=list)
+    # `shift`: one length, or a pattern used in turn (SPEC §7.2); empty when missing or invalid.
+    pattern: tuple[timedelta, ...] = ()
+    # The longest of `pattern`, for readers that want one length; Rotation(shift=1w) means pattern (1w,).
     shift: timedelta | None = None
     start: datetime | None = None
     hours: tuple[int, int] | None = None
+    days: tuple[int, ...] | None = None  # covered local weekdays (0 = Monday); None: every day
     holiday_shift: timedelta | None = None
     overrides: list[Override] = field(default_factory=list)
+    changes: list[RosterChange] = field(default_factory=list)  # valid ones only, oldest first
+    # `rotations.X.policy`: the keys it sets (with where), and the effective policy once resolved.
+    policy_overrides: dict[str, object] = field(default_factory=dict)
+    policy_locs: dict[str, Location] = field(default_factory=dict)
+    policy: RotationPolicy | None = None
+
+    def __post_init__(self) -> None:
+        if self.pattern:
+            self.shift = max(self.pattern)
+        elif self.shift is not None:
+            self.pattern = (self.shift,)
+
+    def set_pattern(self, pattern: tuple[timedelta, ...]) -> None:
+        self.pattern, self.shift = pattern, (max(pattern) if pattern else None)
+
+    def longest_shift(self) -> timedelta | None:
+        """The longest shift of every roster, changes included."""
+        lengths = list(self.pattern) + [d for c in self.changes for d in (c.pattern or ())]
+        return max(lengths) if lengths else None
 
 
 @dataclass
@@ -284,26 +322,10 @@ class Model:
                 out.append(name)
         return out
 
-    def oncall_shares(self) -> dict[str, list[tuple[str, float]]]:
-        """Each person's long-run share of time on call, per rotation (SPEC ROT008): the rotation's
-        daily window share divided by its schedulable members (a person listed twice counts twice)."""
-        shares: dict[str, list[tuple[str, float]]] = {}
-        for rotation in self.rotations.values():
-            schedulable = self.schedulable_members(rotation)
-            if not schedulable:
-                continue
-            share = window_share(rotation) / len(schedulable)
-            for person in dict.fromkeys(schedulable):
-                shares.setdefault(person, []).append((rotation.name, share * schedulable.count(person)))
-        return shares
+    def policy_for(self, rotation: Rotation) -> RotationPolicy:
+        """The rotation's effective policy: `policy.rotation` with its own `policy:` keys on top."""
+        return rotation.policy if rotation.policy is not None else self.policy.rotation
 
     def production_services_of(self, team: str) -> list[Service]:
         return [s for s in self.services.values() if s.team == team and s.is_production]
 
-
-def window_share(rotation: Rotation) -> float:
-    """The fraction of each day a rotation covers."""
-    if rotation.hours is None:
-        return 1.0
-    start, end = rotation.hours
-    return ((end - start) % (24 * 60) or 24 * 60) / (24 * 60)

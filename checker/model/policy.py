@@ -1,12 +1,18 @@
-"""Reading `policy:`: the limits every rule compares against."""
+"""Reading `policy:` (and a rotation's own `policy:`): the limits every rule compares against."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..diagnostics import Location, Severity
 from ..load import YMap, key_loc, value_loc
-from ..timeutil import WEEKDAYS, parse_month_day, parse_window
+from ..schedule.limits import MAX_HORIZON
+from ..timeutil import WEEKDAYS, format_duration, parse_month_day, parse_window
 from .entities import Node, Policy, RotationPolicy
 from .values import ValueReader
+
+_DURATIONS = ("max_shift", "max_consecutive", "max_gap", "holiday_max_shift", "notice")
+_FRACTIONS = ("max_oncall_fraction", "min_balance")
 
 
 class PolicyReader(ValueReader):
@@ -21,10 +27,19 @@ class PolicyReader(ValueReader):
         policy.node = Node(loc, locs)
         horizon = self.duration(body, "horizon", f"file/{file}")
         if horizon is not None:
+            locs["horizon"] = value_loc(body, "horizon", loc)
+            if horizon > MAX_HORIZON:
+                self.problem("CFG005", f"file/{file}", locs["horizon"],
+                             f"horizon {format_duration(horizon)} is longer than the limit of "
+                             f"{format_duration(MAX_HORIZON)} (two years) that one run simulates; this run "
+                             f"simulates {format_duration(MAX_HORIZON)}; write `horizon: "
+                             f"{format_duration(MAX_HORIZON)}` or less")
+                horizon = MAX_HORIZON
             policy.horizon = horizon
         rotation = body.get("rotation")
         if isinstance(rotation, YMap):
-            self._rotation_policy(rotation, policy.rotation, locs, file)
+            for key, key_loc_ in read_rotation_policy(self, rotation, policy.rotation, f"file/{file}").items():
+                locs[f"rotation.{key}"] = key_loc_
         service = body.get("service")
         if isinstance(service, YMap):
             for key in ("require_runbook", "require_secondary"):
@@ -44,37 +59,46 @@ class PolicyReader(ValueReader):
                 if level in ("error", "warning", "off"):
                     policy.rule_severity[rule_id] = Severity(level)
 
-    def _rotation_policy(self, body: YMap, target: RotationPolicy, locs: dict[str, Location], file: str) -> None:
-        subject = f"file/{file}"
-        for key in ("min_members",):
-            value = body.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                target.min_members = value
-        for key in ("max_shift", "max_consecutive", "max_gap", "holiday_max_shift"):
-            value = self.duration(body, key, subject)
-            if value is not None:
-                setattr(target, key, value)
-        fraction = body.get("max_oncall_fraction")
-        if isinstance(fraction, (int, float)) and not isinstance(fraction, bool):
-            target.max_oncall_fraction = float(fraction)
-        days = body.get("handoff_days")
-        if isinstance(days, list):
-            target.handoff_days = tuple(sorted({WEEKDAYS.index(d) for d in days if d in WEEKDAYS}))
-        for key in ("handoff_hours", "local_hours"):
-            window = self.parsed(body, key, parse_window, subject)
-            if window is not None:
-                setattr(target, key, window)
-        holiday = body.get("holiday_window")
-        if isinstance(holiday, list) and len(holiday) == 2:
-            days_parsed = [self.parsed_value(v, parse_month_day, value_loc(holiday, i, body.loc), subject)
-                           for i, v in enumerate(holiday)]
-            if days_parsed[0] is not None and days_parsed[1] is not None:
-                target.holiday_window = (days_parsed[0], days_parsed[1])
-        protected = body.get("protected_days")
-        if isinstance(protected, list):
-            parsed = [self.parsed_value(v, parse_month_day, value_loc(protected, i, body.loc), subject)
-                      for i, v in enumerate(protected)]
-            target.protected_days = tuple(p for p in parsed if p is not None)
-        for key in body:
-            locs[f"rotation.{key}"] = value_loc(body, key, body.loc)
+
+def read_rotation_policy(reader: ValueReader, body: YMap, target: RotationPolicy | dict[str, Any],
+                         subject: str) -> dict[str, Location]:
+    """The keys of `policy.rotation` (or a rotation's `policy:`) that are set and valid, stored into
+    target (a RotationPolicy, or a dict of overrides); returns where each is written."""
+    found: dict[str, Any] = {}
+    value: Any
+    minimum = body.get("min_members")
+    if isinstance(minimum, int) and not isinstance(minimum, bool):
+        found["min_members"] = minimum
+    for key in _DURATIONS:
+        value = reader.duration(body, key, subject, positive=key != "notice")
+        if value is not None:
+            found[key] = value
+    for key in _FRACTIONS:
+        value = body.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            found[key] = float(value)
+    days = body.get("handoff_days")
+    if isinstance(days, list):
+        found["handoff_days"] = tuple(sorted({WEEKDAYS.index(d) for d in days if d in WEEKDAYS}))
+    for key in ("handoff_hours", "local_hours"):
+        value = reader.parsed(body, key, parse_window, subject)
+        if value is not None:
+            found[key] = value
+    holiday = body.get("holiday_window")
+    if isinstance(holiday, list) and len(holiday) == 2:
+        days_parsed = [reader.parsed_value(v, parse_month_day, value_loc(holiday, i, body.loc), subject)
+                       for i, v in enumerate(holiday)]
+        if days_parsed[0] is not None and days_parsed[1] is not None:
+            found["holiday_window"] = (days_parsed[0], days_parsed[1])
+    protected = body.get("protected_days")
+    if isinstance(protected, list):
+        parsed = [reader.parsed_value(v, parse_month_day, value_loc(protected, i, body.loc), subject)
+                  for i, v in enumerate(protected)]
+        found["protected_days"] = tuple(p for p in parsed if p is not None)
+    for key, value in found.items():
+        if isinstance(target, dict):
+            target[key] = value
+        else:
+            setattr(target, key, value)
+    return {key: value_loc(body, key, body.loc) for key in found}
 

@@ -13,10 +13,13 @@ from ..alerts import alert_counts
 from ..diagnostics import Diagnostic, Severity
 from ..model import Model
 from ..pipeline import CheckResult
-from ..protected import protected_reason
-from ..schedule import Schedule, Slot, holiday_windows, runs, simulate
+from ..protected import protected_days_between, protected_reason
+from ..schedule import Schedule, Slot, holiday_windows_between, runs, simulate
+from ..schedule.limits import ScheduleTooLarge
+from ..schedule.load import clipped, holiday_hours, long_run_shares, out_of_hours
+from ..schedule.localtime import later
 from ..timeutil import format_duration
-from ..who import on_call, turn_bounds
+from ..who import on_call, touching_turns
 
 REPORT_VERSION = 1
 
@@ -27,12 +30,17 @@ def _iso(moment: datetime) -> str:
 
 def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, Any]:
     model = result.model
-    horizon_end = now + model.policy.horizon
-    calendar_end = now + timedelta(weeks=weeks)
-    if result.context is not None and timedelta(weeks=weeks) <= model.policy.horizon:
-        schedule = result.context.schedule  # the one the rules ran on
-    else:
-        schedule = simulate(model, now, horizon=max(model.policy.horizon, timedelta(weeks=weeks)))
+    horizon_end = later(now, model.policy.horizon)
+    calendar_end = later(now, timedelta(weeks=weeks))
+    schedule = result.context.schedule if result.context is not None else None  # the one the rules ran on
+    if schedule is None or timedelta(weeks=weeks) > model.policy.horizon:
+        try:
+            schedule = simulate(model, now, horizon=max(model.policy.horizon, timedelta(weeks=weeks)))
+        except ScheduleTooLarge:
+            if schedule is None:
+                raise
+            weeks = max(model.policy.horizon // timedelta(weeks=1), 1)  # the calendar shows what was simulated
+            calendar_end = later(now, timedelta(weeks=weeks))
     counts = alert_counts(model.alerts, model)
     by_subject: dict[str, list[Diagnostic]] = {}
     for diagnostic in result.diagnostics:
@@ -153,24 +161,21 @@ def _calendar(model: Model, schedule: Schedule, start: datetime, end: datetime) 
     """Turns per rotation (touching slots of one person merged), and the days that are special."""
     rotations = []
     for name in sorted(schedule.rotations):
-        slots = [s for s in schedule.rotations[name].slots if s.end > start and s.start < end]
+        held = schedule.rotations[name].slots
         turns: list[dict[str, Any]] = []
-        index_of = {id(s): i for i, s in enumerate(schedule.rotations[name].slots)}
-        seen_until: datetime | None = None
-        for slot in slots:
-            turn_start, turn_end = turn_bounds(schedule.rotations[name].slots, index_of[id(slot)])
-            if seen_until is not None and turn_start < seen_until:
+        for first, last in touching_turns(held):  # one pass: a turn may hold thousands of slots
+            if held[last].end <= start or held[first].start >= end:
                 continue
-            seen_until = turn_end
-            turns.append({**_person_ref(model, slot.person), "start": _iso(max(turn_start, start)),
-                          "end": _iso(min(turn_end, end)), "override": slot.override is not None,
+            slot = next(s for s in held[first:last + 1] if s.end > start)
+            turns.append({**_person_ref(model, slot.person), "start": _iso(max(held[first].start, start)),
+                          "end": _iso(min(held[last].end, end)), "override": slot.override is not None,
                           "holiday_piece": slot.piece >= 0})
         rotation = model.rotations[name]
         rotations.append({"rotation": name, "team": rotation.team, "timezone": rotation.timezone,
                           "hours": _hours(rotation.hours), "turns": turns})
     days = []
     policy = model.policy
-    windows = holiday_windows(policy, UTC, start, end)
+    windows = holiday_windows_between(policy.rotation.holiday_window, UTC, start, end)
     day = start.date()
     while (midnight := datetime(day.year, day.month, day.day, tzinfo=UTC)) < end:
         protected = protected_reason(day, None, policy) is not None
@@ -188,21 +193,31 @@ def _hours(window: tuple[int, int] | None) -> str | None:
 
 
 def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> list[dict[str, Any]]:
-    shares = model.oncall_shares()
+    """Per person over the horizon, from the schedule the rules read: hours on call (time holding any
+    rotation, overrides and holiday pieces included), of which out of hours (outside their
+    `local_hours` on weekdays, or at weekends, in their zone) and on holidays (inside a rotation's
+    holiday window, or on one of their protected days)."""
+    shares = long_run_shares(model)
     by_person = schedule.by_person()
     out = []
     for name in sorted(model.people):
         person = model.people[name]
         slots = [s for s in by_person.get(name, []) if s.end > now and s.start < end]
-        hours = sum((min(s.end, end) - max(s.start, now)).total_seconds() for s in slots) / 3600
+        held = clipped(slots, now, end)
         stretches = runs(slots)
         longest = max(((r.end - r.start).total_seconds() / 86400 for r in stretches), default=0.0)
+        holidays = [w for rotation in {s.rotation for s in slots}
+                    for w in holiday_windows_between(model.policy_for(model.rotations[rotation]).holiday_window,
+                                                     model.rotations[rotation].tz, now, end)]
+        holidays += [(start, finish) for _, _, start, finish in protected_days_between(person, model.policy, now, end)]
         out.append({
             **_person_ref(model, name),
             "timezone": person.timezone,
             "exempt": person.exempt,
             "rotations": [r for r, _ in shares.get(name, [])],
-            "oncall_hours": round(hours, 1),
+            "oncall_hours": round(sum((e - s).total_seconds() for s, e in held) / 3600, 1),
+            "out_of_hours_hours": round(out_of_hours(held, person.tz, model.policy.rotation.local_hours), 1),
+            "holiday_hours": round(holiday_hours(held, holidays), 1),
             "long_run_share": round(sum(share for _, share in shares.get(name, [])), 4),
             "longest_stretch_days": round(longest, 1),
             "holidays_worked": _holidays_worked(slots, person, model),

@@ -264,10 +264,12 @@ def _load(report: dict[str, Any]) -> str:
            f"limit {limit:.0%}</text></svg>")
     rows = "".join(
         f"<tr><td>{_name(p['name'] or p['person'])}</td><td>{_e(', '.join(p['rotations']))}</td>"
-        f"<td>{p['oncall_hours']:.0f}</td><td>{p['long_run_share']:.0%}</td><td>{p['longest_stretch_days']:.1f}</td>"
+        f"<td>{p['oncall_hours']:.0f}</td><td>{p['out_of_hours_hours']:.0f}</td><td>{p['holiday_hours']:.0f}</td>"
+        f"<td>{p['long_run_share']:.0%}</td><td>{p['longest_stretch_days']:.1f}</td>"
         f"<td>{_e(', '.join(p['holidays_worked'])) or '–'}</td></tr>" for p in people)
     limits = report["limits"]
     return (f"<h2>Load per person</h2><div class=\"card\">{svg}</div><br>"
             f"<table><thead><tr><th>person</th><th>rotations</th><th>on-call hours ({report['horizon']['weeks']} w)</th>"
+            f"<th>out of hours</th><th>holiday hours</th>"
             f"<th>long-run share (limit {limit:.0%})</th><th>longest stretch, days (limit "
             f"{limits['max_consecutive_days']:.0f})</th><th>holidays worked</th></tr></thead><tbody>{rows}</tbody></table>")

@@ -97,16 +97,18 @@ def render(report: dict[str, Any]) -> str:
     out += ["```", ""]
     limits = report["limits"]
     out += ["## Load per person", "",
-            (f"| person | rotations | on-call hours ({report['horizon']['weeks']} weeks) | long-run share "
+            (f"| person | rotations | on-call hours ({report['horizon']['weeks']} weeks) | out of hours | holiday hours "
+             f"| long-run share "
              f"(limit {_percent(limits['max_oncall_fraction'])}) | longest stretch (limit "
-             f"{limits['max_consecutive_days']:.0f} days) | holidays worked |"), "|---|---|---|---|---|---|"]
+             f"{limits['max_consecutive_days']:.0f} days) | holidays worked |"), "|---|---|---|---|---|---|---|---|"]
     for person in report["load"]:
         if not person["rotations"]:
             continue
         over = person["long_run_share"] > limits["max_oncall_fraction"] + 1e-9
         long = person["longest_stretch_days"] > limits["max_consecutive_days"]
         out.append(f"| {_text(person['name'] or person['person'])} | {_names(person['rotations'])} | "
-                   f"{person['oncall_hours']:.0f} | {'**' if over else ''}{_percent(person['long_run_share'])}"
+                   f"{person['oncall_hours']:.0f} | {person['out_of_hours_hours']:.0f} | "
+                   f"{person['holiday_hours']:.0f} | {'**' if over else ''}{_percent(person['long_run_share'])}"
                    f"{'** ❌' if over else ''} | {person['longest_stretch_days']:.1f}{' ❌' if long else ''} | "
                    f"{', '.join(person['holidays_worked']) or '–'} |")
     idle = [p["person"] for p in report["load"] if not p["rotations"]]

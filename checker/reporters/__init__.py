@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, is_blocking
+
+if TYPE_CHECKING:
+    from ..schedule import ScheduleDiff
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Outcome:
     strict: bool = False
     diff_mode: bool = False  # --base: diagnostics carry `new`
     checked: Checked | None = None  # None from callers that do not say what they checked
+    schedule_changes: ScheduleDiff | None = None  # --base: what the change moves (SPEC §7.4)
 
     def blocking(self, diagnostic: Diagnostic) -> bool:
         return is_blocking(diagnostic, self.strict)

@@ -29,4 +29,8 @@ class JsonReporter(Reporter):
             "summary": {"errors": outcome.errors, "warnings": outcome.warnings,
                         "blocking": outcome.blocking_count},
         }
+        if outcome.schedule_changes is not None:
+            from .schedule_changes import as_json
+
+            body["schedule_changes"] = as_json(outcome.schedule_changes)
         return json.dumps(body, indent=2) + "\n"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from .. import escape
 from ..diagnostics import Diagnostic
 from . import Outcome, Reporter, register
+from .schedule_changes import markdown_section
 
 MAX_BYTES = 1000 * 1024  # the step summary: GitHub's limit is 1 MiB per step; stay under it
 MAX_COMMENT_CHARS = 65_000  # the pull-request comment: GitHub's limit is 65,536 characters
@@ -68,14 +69,17 @@ def render_comment(outcome: Outcome, limit: int = MAX_COMMENT_CHARS - MARKER_ROO
     ordered = outcome.by_importance()
     blocking = [d for d in ordered if outcome.blocking(d)]
     others = [d for d in ordered if not outcome.blocking(d)]
+    schedule = markdown_section(outcome.schedule_changes, limit // 4)  # a quarter of the room at most
     if not blocking:
         text = "### ownership check: nothing blocking ✅\n\nEvery problem this pull request introduced is fixed.\n"
     else:
         text = f"### ownership check: {len(blocking)} blocking\n\n{_HEADER}"
-        rows, shown = _rows(blocking, outcome, limit - comment_length(text) - _RESERVED, comment_length)
+        rows, shown = _rows(blocking, outcome, limit - comment_length(text) - comment_length(schedule) - _RESERVED,
+                            comment_length)
         text += rows
         if shown < len(blocking):
             text += f"\n…and {len(blocking) - shown} more blocking; see the job summary.\n"
+    text += schedule
     if others:
         opening = f"\n<details><summary>{len(others)} existing or non-blocking diagnostic(s)</summary>\n\n"
         budget = limit - comment_length(text) - comment_length(opening + _HEADER) - _RESERVED
@@ -89,16 +93,17 @@ def render_comment(outcome: Outcome, limit: int = MAX_COMMENT_CHARS - MARKER_ROO
 def render_markdown(outcome: Outcome, limit: int = MAX_BYTES) -> str:
     """The step summary: every diagnostic, most important first, under limit bytes."""
     blocking = outcome.blocking_count
+    schedule = markdown_section(outcome.schedule_changes, limit // 4)
     if not outcome.diagnostics:
-        return "### ownership check: all clear\n\nEvery service has an owner who can be paged.\n"
+        return "### ownership check: all clear\n\nEvery service has an owner who can be paged.\n" + schedule
     verdict = f"{blocking} blocking" if blocking else "nothing blocking"
     text = f"### ownership check: {verdict}\n\n{outcome.errors} error(s), {outcome.warnings} warning(s).\n\n{_HEADER}"
     ordered = outcome.by_importance()
-    rows, shown = _rows(ordered, outcome, limit - utf8_length(text) - _RESERVED, utf8_length)
+    rows, shown = _rows(ordered, outcome, limit - utf8_length(text) - utf8_length(schedule) - _RESERVED, utf8_length)
     text += rows
     if shown < len(ordered):
         text += f"\n…and {len(ordered) - shown} more; run `ownership check` locally to see them all.\n"
-    return text
+    return text + schedule
 
 
 @register

@@ -39,6 +39,10 @@ class TextReporter(Reporter):
                    if outcome.diagnostics else "no problems found")
         if self.color:
             summary = click.style(summary, fg="red" if blocking else "green", bold=True)
+        if outcome.schedule_changes is not None:
+            from .schedule_changes import text_line
+
+            lines.append(text_line(outcome.schedule_changes))
         lines.append(summary)
         if outcome.checked is not None:
             lines.append(str(outcome.checked))

@@ -3,7 +3,20 @@
 The order of the imports below is the order of `ownership rules` within a group.
 """
 
-from . import alerts, codeowners, config, drift, escalation, github, rotations, schedule, services, waivers  # noqa: F401
+from . import (  # noqa: F401
+    alerts,
+    codeowners,
+    config,
+    drift,
+    escalation,
+    github,
+    rotations,
+    schedule,
+    schedule_notice,
+    schedule_people,
+    services,
+    waivers,
+)
 from .registry import (
     CATALOGUE,
     Check,

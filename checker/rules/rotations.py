@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..diagnostics import Location
+from ..model import Rotation
+from ..schedule.load import long_run_shares
 from ..timeutil import format_duration
 from .registry import Context, Finding, rule
+from .schedule_common import percent
 
 
 def _subject(name: str) -> str:
@@ -16,7 +20,8 @@ def _subject(name: str) -> str:
 
 @rule("ROT001", "rotation-too-small")
 def rotation_too_small(ctx: Context) -> Iterator[Finding]:
-    """A rotation has fewer than `policy.rotation.min_members` schedulable members.
+    """A rotation (or a roster change still to come) has fewer than
+    `policy.rotation.min_members` schedulable members.
 
     Why: with fewer than four people each is on call at least one week in
     four, which burns people out; a turn every 4-7 weeks is sustainable.
@@ -30,21 +35,32 @@ def rotation_too_small(ctx: Context) -> Iterator[Finding]:
         rotations:
           payments-eu: {team: payments, members: [alice, bob, carol, dave], shift: 1w, start: 2026-01-06T12:00}
     """
-    minimum = ctx.model.policy.rotation.min_members
     for rotation in ctx.model.rotations.values():
-        people = set(ctx.model.schedulable_members(rotation))
-        if len(people) < minimum:
-            exempt = [m for m in rotation.members if m in ctx.model.people and ctx.model.people[m].exempt]
-            note = f" ({', '.join(exempt)} exempt)" if exempt else ""
-            yield Finding(_subject(rotation.name), rotation.node.at("members"),
-                          f"rotation '{rotation.name}' has {len(people)} schedulable member(s){note}, fewer than "
-                          f"{minimum}; add {minimum - len(people)} more so each person is on call at most one "
-                          f"shift in {minimum}")
+        minimum = ctx.model.policy_for(rotation).min_members
+        for members, where in _rosters_from_now(ctx, rotation):
+            people = {m for m in members if m in ctx.model.people and ctx.model.people[m].exempt is None}
+            if len(people) < minimum:
+                exempt = [m for m in dict.fromkeys(members) if m in ctx.model.people and ctx.model.people[m].exempt]
+                note = f" ({', '.join(exempt)} exempt)" if exempt else ""
+                yield Finding(_subject(rotation.name), where,
+                              f"rotation '{rotation.name}' has {len(people)} schedulable member(s){note}, fewer than "
+                              f"{minimum}; add {minimum - len(people)} more so each person is on call at most one "
+                              f"shift in {minimum}")
+
+
+def _rosters_from_now(ctx: Context, rotation: Rotation) -> list[tuple[list[str], Location]]:
+    """The members of each roster still in force at `now` or later, with where they are written."""
+    rosters = [(rotation.members, rotation.node.at("members"))]
+    rosters += [(c.members, c.node.at("members")) for c in rotation.changes]
+    starts = [rotation.start] + [c.start for c in rotation.changes]
+    return [roster for i, roster in enumerate(rosters)
+            if i + 1 >= len(starts) or (starts[i + 1] or ctx.now) > ctx.now]
 
 
 @rule("ROT002", "shift-too-long")
 def shift_too_long(ctx: Context) -> Iterator[Finding]:
-    """A rotation's `shift` is longer than `policy.rotation.max_shift`.
+    """A rotation's `shift` (each length of a shift pattern, and of each roster change) is
+    longer than `policy.rotation.max_shift` (or the rotation's own `policy: {max_shift: ...}`).
 
     Why: one-week shifts are the widely shared practice; longer shifts mean
     interrupted sleep for longer than people recover from.
@@ -56,12 +72,20 @@ def shift_too_long(ctx: Context) -> Iterator[Finding]:
         rotations:
           payments-eu: {team: payments, members: [alice, bob, carol, dave], shift: 1w, start: 2026-01-06T12:00}
     """
-    limit = ctx.model.policy.rotation.max_shift
     for rotation in ctx.model.rotations.values():
-        if rotation.shift is not None and rotation.shift > limit:
-            yield Finding(_subject(rotation.name), rotation.node.at("shift"),
-                          f"rotation '{rotation.name}' has {format_duration(rotation.shift)} shifts, longer than "
-                          f"{format_duration(limit)}; set `shift: {format_duration(limit)}`")
+        limit = ctx.model.policy_for(rotation).max_shift
+        patterns = [(rotation.pattern, rotation.node.at("shift"))]
+        patterns += [(c.pattern, c.node.at("shift")) for c in rotation.changes if c.pattern]
+        for pattern, where in patterns:
+            longest = max(pattern, default=None)
+            if longest is not None and longest > limit:
+                written = format_duration(longest) if len(pattern) == 1 else \
+                    "[" + ", ".join(map(format_duration, pattern)) + "]"
+                fix = f"set `shift: {format_duration(limit)}`" if len(pattern) == 1 else \
+                    f"make no shift of the pattern longer than {format_duration(limit)}"
+                yield Finding(_subject(rotation.name), where,
+                              f"rotation '{rotation.name}' has {written} shifts, longer than "
+                              f"{format_duration(limit)}; {fix}")
 
 
 @rule("ROT010", "member-not-in-team")
@@ -85,7 +109,9 @@ def member_not_in_team(ctx: Context) -> Iterator[Finding]:
         if team is None:
             continue
         members = set(team.members)
-        for person, location in zip(rotation.members, rotation.member_locs):
+        written = list(zip(rotation.members, rotation.member_locs))
+        written += [pair for change in rotation.changes for pair in zip(change.members, change.member_locs)]
+        for person, location in written:
             if person in ctx.model.people and person not in members:
                 yield Finding(_subject(rotation.name), location,
                               f"'{person}' is on rotation '{rotation.name}' but not in team '{team.name}'; add "
@@ -95,8 +121,10 @@ def member_not_in_team(ctx: Context) -> Iterator[Finding]:
 @rule("ROT008", "oncall-load-too-high")
 def oncall_load_too_high(ctx: Context) -> Iterator[Finding]:
     """A person's long-run on-call share exceeds `policy.rotation.max_oncall_fraction`:
-    the sum, over the rotations they are in, of the rotation's daily window
-    share divided by its schedulable members.
+    the sum, over the rotations they are in, of the share of the week the
+    rotation covers (`hours`, `days`) times the person's share of its turn
+    order (everyone holding turns counts, exempt people until removed, and
+    a shift pattern's lengths are weighed), for the roster that runs on.
 
     Why: no more than about 25% of anyone's time should be on call, all
     rotations together; beyond that on-call crowds out project work and rest.
@@ -110,11 +138,11 @@ def oncall_load_too_high(ctx: Context) -> Iterator[Finding]:
           payments-us: {members: [heidi, erin, frank, grace]}
     """
     limit = ctx.model.policy.rotation.max_oncall_fraction
-    shares = ctx.model.oncall_shares()
-    for person, parts in shares.items():
+    for person, parts in long_run_shares(ctx.model).items():
         total = sum(share for _, share in parts)
-        if total > limit + 1e-9:
-            detail = ", ".join(f"{name} {share:.0%}" for name, share in parts)
+        if person in ctx.model.people and total > limit + 1e-9:
+            detail = ", ".join(f"{name} {percent(share)}" for name, share in parts)
             yield Finding(f"person/{person}", ctx.model.people[person].node.loc,
-                          f"{person} is on call {total:.0%} of the time in the long run ({detail}), more than "
-                          f"{limit:.0%}; take them off a rotation or add people to these rotations")
+                          f"{person} is on call {percent(total, limit)} of the time in the long run ({detail}), "
+                          f"more than {percent(limit)}; take them off a rotation or add people to these "
+                          "rotations")

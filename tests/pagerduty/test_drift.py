@@ -159,9 +159,10 @@ def test_in_a_pull_request_its_own_schedule_change_is_not_drift_but_a_ui_swap_st
     git(root, "config", "user.name", "T")
     commit_files(root, {"ownership.yaml": config(LONDON_WEEKLY, extra=SERVICE)}, "base")
     assert run("pagerduty", "apply", "--repo", str(root), "--now", NOW, env=pd_env).exit_code == 0
-    # the pull request reorders the roster: PagerDuty keeps the base's schedule until the merge is applied
-    (root / "ownership.yaml").write_text(config(LONDON_WEEKLY.replace("[alice, bob, carol, dave]",
-                                                                      "[bob, alice, carol, dave]"), extra=SERVICE))
+    # the pull request reorders the roster from a handoff after the notice (a `changes:` entry, so ROT014
+    # is satisfied): PagerDuty keeps the base's schedule until the merge is applied
+    reorder = LONDON_WEEKLY + "    changes:\n      - {from: 2026-10-20T12:00, members: [bob, alice, carol, dave]}\n"
+    (root / "ownership.yaml").write_text(config(reorder, extra=SERVICE))
     result = check(run, root, pd_env, "--online", "--base", "main")
     assert result.exit_code == 0, result.output
     assert diagnostics(result) == []
