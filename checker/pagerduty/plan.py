@@ -70,12 +70,6 @@ class Plan:
         return [c for r in self.rotations for c in r.changes]
 
 
-def people_of(rotation: Rotation) -> list[str]:
-    names = [p for roster in mapping.rosters_of(rotation) for p in roster.members]
-    names += [o.person for o in rotation.overrides]
-    return list(dict.fromkeys(names))
-
-
 def match_people(model: Model, names: list[str], pd: PagerDuty) -> dict[str, str]:
     """person -> PagerDuty user ID; PagerDutyError naming the people who cannot be matched."""
     emails = {n: model.people[n].email for n in names if n in model.people and model.people[n].email}
@@ -148,8 +142,8 @@ def plan(model: Model, names: list[str], now: datetime, pd: PagerDuty) -> Plan:
 def _plan(model: Model, names: list[str], now: datetime, pd: PagerDuty) -> Plan:
     since = now.replace(second=0, microsecond=0)
     until = since + model.policy.horizon + APPLY_MARGIN
-    rotations = [model.rotations[n] for n in names if mapping.rosters_of(model.rotations[n])]
-    ids = match_people(model, list(dict.fromkeys(p for r in rotations for p in people_of(r))), pd)
+    rotations = [model.rotations[n] for n in names if mapping.rosters(model.rotations[n])]
+    ids = match_people(model, list(dict.fromkeys(p for r in rotations for p in mapping.people(r, since))), pd)
     schedule = simulate(model, since, until - since, [r.name for r in rotations])
     return Plan(since, until, [_rotation_plan(model, r, schedule.rotations[r.name].slots, ids, since, until, pd)
                                for r in rotations])
