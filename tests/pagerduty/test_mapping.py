@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from checker.config import load_config
 from checker.model import Rotation
 from checker.pagerduty.mapping import layer_key, layers, people, restrictions, rosters
+from checker.pagerduty.timeline import Difference, Stretch, differences, normalise
 from checker.schedule import simulate_rotation
 from checker.sources.worktree import WorktreeSource
-from checker.pagerduty.timeline import Difference, Stretch, differences, normalise
 
 LONDON = ZoneInfo("Europe/London")
 T0 = datetime(2026, 1, 6, 12, tzinfo=UTC)
