@@ -138,6 +138,13 @@ def layers(rotation: Rotation, user_ids: dict[str, str], since: datetime) -> lis
     return out
 
 
+def described(layer: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A mapped layer as `plan` shows it: its people by name."""
+    return {"name": layer["name"], "start": layer["start"], "end": layer.get("end"),
+            "members": [names.get(u["user"]["id"], u["user"]["id"]) for u in layer["users"]],
+            "turn_length_seconds": layer["rotation_turn_length_seconds"], "restrictions": layer["restrictions"]}
+
+
 def schedule_body(rotation: Rotation, schedule_layers: list[dict[str, Any]]) -> dict[str, Any]:
     """The `schedule` object of a create, update or preview request."""
     return {"type": "schedule", "name": rotation.name, "time_zone": rotation.timezone,

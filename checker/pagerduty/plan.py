@@ -23,7 +23,7 @@ from ..model import Model, Rotation
 from ..schedule import simulate
 from . import mapping
 from .client import NotFound, PagerDuty, PagerDutyError
-from .timeline import Difference, Stretch, differences, normalise, parse_instant
+from .timeline import Difference, Stretch, differences, holds_throughout, normalise, outside, parse_instant
 
 APPLY_MARGIN = timedelta(weeks=2)
 
@@ -39,6 +39,7 @@ class Change:
     person: str | None = None
     body: Any = None  # what apply sends
     override_id: str | None = None
+    layers: list[dict[str, Any]] = field(default_factory=list)  # create/update: the layers, people by name
 
     def as_json(self, rotation: Rotation) -> dict[str, Any]:
         out: dict[str, Any] = {"action": self.action, "rotation": self.rotation, "schedule": self.schedule,
@@ -48,6 +49,7 @@ class Change:
                        person=self.person)
         if self.action in ("create_schedule", "update_schedule"):
             out["layers"] = len(self.body.get("schedule_layers", []))
+            out["layer_details"] = self.layers
         return out
 
 
@@ -126,7 +128,11 @@ def entries(sub_schedule: Any) -> list[Stretch]:
 
 def wanted_overrides(diffs: list[Difference], since: datetime, until: datetime) -> list[Stretch]:
     """The overrides that turn the layers' rendering into the simulated schedule: every differing stretch
-    the config gives to someone, touching ones of one person joined."""
+    the config gives to someone, touching ones of one person joined. An override PagerDuty already has that
+    pages exactly whom the config pages over its whole stretch is kept, whatever its shape (a swap made in
+    the UI and written into the config, or the overrides of an imported schedule), and only the differing
+    stretches it does not cover are made (`outside`): so a schedule that already pages as the config says
+    plans nothing."""
     return normalise([Stretch(d.start, d.end, d.expected) for d in diffs if d.expected is not None], since, until)
 
 
@@ -153,7 +159,7 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
                    until: datetime, pd: PagerDuty) -> RotationPlan:
     tz = rotation.tz
     window = (mapping.iso(since, tz), mapping.iso(until, tz))
-    existing = find_schedule(model, rotation, pd)
+    existing = find_schedule(model, rotation, pd, window)
     schedule_id = str(existing["id"]) if existing else None
     layers = mapping.layers(rotation, ids, since)
     body = mapping.schedule_body(rotation, layers)
@@ -165,34 +171,38 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
     diffs = differences(expected, rendered, since, until)
     result = RotationPlan(rotation, schedule_id, unexpressible=[d for d in diffs if d.expected is None])
     names = {user_id: person for person, user_id in ids.items()}
+    described = [mapping.described(layer, names) for layer in layers]
     wanted = wanted_overrides(diffs, since, until)
     if existing is None:
         result.changes.append(Change("create_schedule", rotation.name, None,
-                                     f"create schedule {rotation.name} ({len(layers)} layer(s))", body=body))
+                                     f"create schedule {rotation.name} ({len(layers)} layer(s))", body=body,
+                                     layers=described))
         present: list[tuple[Stretch, str, str]] = []
     else:
         update = _layer_update(existing, rotation, layers, since)
         if update is not None:
             result.changes.append(Change("update_schedule", rotation.name, schedule_id,
-                                         f"update schedule {schedule_id}: {update[1]}", body=update[0]))
+                                         f"update schedule {schedule_id}: {update[1]}", body=update[0], layers=described))
         try:
+            if update is None and not differences(expected, entries(existing.get("final_schedule")), since, until):
+                return result  # PagerDuty already pages as the config says: its overrides stay as they are
             present = _present_overrides(pd.overrides(str(schedule_id), *window), since, until)
         except (ValueError, TypeError) as exc:
             raise PagerDutyError(pd.explain(f"read the overrides of PagerDuty schedule {schedule_id}", exc)) from None
-    kept = {(s.start, s.end, s.holder) for s in wanted}
+    target = normalise(expected, since, until)
+    starts = [s.start for s in target]
+    kept = [p for p in present if holds_throughout(target, p[0], starts)]
     for stretch, override_id, shown in present:
-        if (stretch.start, stretch.end, stretch.holder) not in kept:
+        if not holds_throughout(target, stretch, starts):
             person = names.get(str(stretch.holder)) or f"PagerDuty user {shown}"
             result.changes.append(Change("delete_override", rotation.name, schedule_id,
                                          f"delete override of {person}", stretch.start, stretch.end, person,
                                          override_id=override_id))
-    there = {(s.start, s.end, s.holder) for s, _, _ in present}
-    for stretch in wanted:
-        if (stretch.start, stretch.end, stretch.holder) not in there:
-            person = names[str(stretch.holder)]
-            result.changes.append(Change("create_override", rotation.name, schedule_id, f"override: {person}",
-                                         stretch.start, stretch.end, person,
-                                         body=mapping.override_body(stretch.start, stretch.end, str(stretch.holder), tz)))
+    for stretch in outside(wanted, [s for s, _, _ in kept]):
+        person = names[str(stretch.holder)]
+        result.changes.append(Change("create_override", rotation.name, schedule_id, f"override: {person}",
+                                     stretch.start, stretch.end, person,
+                                     body=mapping.override_body(stretch.start, stretch.end, str(stretch.holder), tz)))
     return result
 
 
