@@ -2,11 +2,14 @@
 
 Each schedule becomes a rotation (and a team of its members) from the layer in force now: its users in
 turn order, its turn length as `shift`, its virtual start as `start`, its restrictions as `hours`/`days`.
-Whatever else PagerDuty's final schedule holds over the coming weeks (other layers, PagerDuty's
-overrides, turns that drift against local time) becomes `overrides:`, found by simulating the imported
-rotation with this tool's own engine and comparing: so import -> simulate gives PagerDuty's final
-schedule. Stretches PagerDuty leaves uncovered where the imported rotation covers someone cannot be
-written as overrides; a comment names them.
+Layers that take over from it one after another, each where the one before ends, at a regular handoff of
+the roster before it (as the engine reads it) and with the same restrictions, become `changes` entries
+(SPEC §7.1), with `first` the user holding the new layer's turn then. Whatever else PagerDuty's final
+schedule holds over the coming weeks (overlapping layers, a layer taking over mid-shift, PagerDuty's
+overrides, turns that drift against local time, shift patterns' handoffs) becomes `overrides:`, found by
+simulating the imported rotation with this tool's own engine and comparing: so import -> simulate gives
+PagerDuty's final schedule. Stretches PagerDuty leaves uncovered where the imported rotation covers
+someone cannot be written as overrides; a comment names them, and each live layer left to overrides.
 
 Every value from PagerDuty is written through escape.yaml_scalar or as a validated name.
 """

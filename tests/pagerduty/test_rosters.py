@@ -24,7 +24,7 @@ from checker.pagerduty.timeline import differences
 from checker.schedule import format_local, simulate
 from checker.sources.worktree import WorktreeSource
 from tests.conftest import write_repo
-from tests.pagerduty.fake import FakePagerDuty
+from tests.pagerduty.fake import FakePagerDuty, body_problems
 from tests.pagerduty.helpers import add_people, at, config, drift, simulated
 from tests.pagerduty.test_import import WEEKS, final_by_email
 
@@ -110,6 +110,8 @@ def test_plan_apply_drift_and_import_round_trip(fake_pd: FakePagerDuty, pd_env: 
     assert len(lines) == 3 + len(case.layers) + len(overrides)
 
     assert cli(run, env, "pagerduty", "apply", "--repo", str(root)).exit_code == 0
+    assert {op for op, _ in fake.bodies} >= {"POST /schedules/preview", "POST /schedules"}
+    assert [body_problems(op, body) for op, body in fake.bodies] == [[]] * len(fake.bodies)  # PagerDuty's OpenAPI
     assert drift(fake, root, "pay", NOW) == []
     again = cli(run, env, "pagerduty", "plan", "--repo", str(root))
     assert again.exit_code == 0 and "no changes" in again.output, again.output
