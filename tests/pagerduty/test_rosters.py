@@ -25,7 +25,7 @@ from checker.schedule import format_local, simulate
 from checker.sources.worktree import WorktreeSource
 from tests.conftest import write_repo
 from tests.pagerduty.fake import FakePagerDuty, body_problems
-from tests.pagerduty.helpers import add_people, at, config, drift, simulated
+from tests.pagerduty.helpers import add_people, applied, at, config, drift, simulated
 from tests.pagerduty.test_import import WEEKS, final_by_email
 
 NOW = "2026-10-01T09:00Z"
@@ -142,14 +142,13 @@ def test_plan_apply_drift_and_import_round_trip(fake_pd: FakePagerDuty, pd_env: 
     assert adopted_plan.exit_code == 0, adopted_plan.output
 
 
+WEEKLY = rotation("Europe/London", "[alice, bob, carol, dave]", "1w", "2026-01-06T12:00")
+
 
 def test_a_change_added_later_ends_the_layer_in_force_at_its_handoff_and_then_becomes_history(
         fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any, tmp_path: Path) -> None:
-    add_people(fake_pd)
-    before = rotation("Europe/London", "[alice, bob, carol, dave]", "1w", "2026-01-06T12:00")
-    root = write_repo(tmp_path, config(before))
-    assert cli(run, pd_env, "pagerduty", "apply", "--repo", str(root)).exit_code == 0
-    (schedule_id,) = fake_pd.schedules
+    root = tmp_path
+    schedule_id = applied(fake_pd, pd_env, run, root, WEEKLY)
     (layer_id,) = [la["id"] for la in fake_pd.schedules[schedule_id]["schedule_layers"]]
     write_repo(root, config(CASES["appended-first"].yaml))
     planned = cli(run, pd_env, "pagerduty", "plan", "--repo", str(root))
@@ -170,23 +169,20 @@ def test_a_change_added_later_ends_the_layer_in_force_at_its_handoff_and_then_be
 
 def test_overrides_that_already_page_as_the_config_says_are_kept_whatever_their_shape(
         fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any, tmp_path: Path) -> None:
-    add_people(fake_pd)
-    weekly = rotation("Europe/London", "[alice, bob, carol, dave]", "1w", "2026-01-06T12:00")
-    root = write_repo(tmp_path, config(weekly))
-    assert cli(run, pd_env, "pagerduty", "apply", "--repo", str(root)).exit_code == 0
-    (schedule_id,) = fake_pd.schedules
+    root = tmp_path
+    schedule_id = applied(fake_pd, pd_env, run, root, WEEKLY)
     carol, erin = fake_pd.user_id("carol@acme.example"), fake_pd.user_id("erin@acme.example")
     # in PagerDuty's UI: erin takes a day of dave's week, then carol the whole week, over it
     fake_pd.add_override(schedule_id, "2026-11-04T12:00:00Z", "2026-11-05T12:00:00Z", erin)
     fake_pd.add_override(schedule_id, "2026-11-03T12:00:00Z", "2026-11-10T12:00:00Z", carol)
     # the config writes carol's week as two overrides: PagerDuty already pages as it says
-    write_repo(root, config(weekly + "    overrides:\n"
+    write_repo(root, config(WEEKLY + "    overrides:\n"
                             "      - {person: carol, from: 2026-11-03T12:00, to: 2026-11-06T12:00}\n"
                             "      - {person: carol, from: 2026-11-06T12:00, to: 2026-11-10T12:00}\n"))
     planned = cli(run, pd_env, "pagerduty", "plan", "--repo", str(root))
     assert planned.exit_code == 0, planned.output
     # once it does not, erin's hidden override goes and carol's stays; only what is missing is made
-    write_repo(root, config(weekly + "    overrides:\n"
+    write_repo(root, config(WEEKLY + "    overrides:\n"
                             "      - {person: carol, from: 2026-11-03T12:00, to: 2026-11-10T12:00}\n"
                             "      - {person: bob, from: 2026-11-10T12:00, to: 2026-11-11T12:00}\n"))
     planned = cli(run, pd_env, "pagerduty", "plan", "--repo", str(root))
