@@ -35,7 +35,7 @@ MANAGED_NOTE = ("Managed by ownership-as-code from ownership.yaml (rotation {nam
 class RosterSpan:
     """One roster of the rotation as the engine runs it, in force over [start, end) (end None: for ever)."""
 
-    number: int  # 1 for the rotation's own roster, i + 1 for its changes[i - 1]
+    number: int  # 1 for the rotation's own roster, n + 1 for its n-th `changes` entry
     roster: Roster
     end: datetime | None
 

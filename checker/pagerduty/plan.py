@@ -5,8 +5,13 @@ Everything is planned before anything is written: people are matched to PagerDut
 schedule is found (`pagerduty.schedules`, else by name), its layers compared by value with the mapped
 ones, and its overrides with those needed. The overrides needed are exactly where the simulated schedule
 and PagerDuty's own rendering of the layers (POST /schedules/preview) disagree, so PagerDuty's layer
-semantics decide, never a re-implementation of them. Stretches where PagerDuty's layers page someone
-and the config nobody cannot be expressed (an override cannot remove coverage) and are reported.
+semantics decide, never a re-implementation of them. Overrides are compared by what they do, not by
+shape: when the layers stay and PagerDuty's final schedule already is the simulated one, nothing is
+touched; otherwise an override PagerDuty has is kept if it pages whom the config pages over its whole
+stretch (a swap written into the config in other pieces, an imported schedule's overrides), any other is
+deleted, and only the differing stretches the kept ones do not cover are made. Stretches where
+PagerDuty's layers page someone and the config nobody cannot be expressed (an override cannot remove
+coverage) and are reported.
 
 The overrides are planned from now to the horizon plus APPLY_MARGIN, so that `check --online` (which
 compares up to the horizon) finds them in place between two scheduled applies.
@@ -128,11 +133,7 @@ def entries(sub_schedule: Any) -> list[Stretch]:
 
 def wanted_overrides(diffs: list[Difference], since: datetime, until: datetime) -> list[Stretch]:
     """The overrides that turn the layers' rendering into the simulated schedule: every differing stretch
-    the config gives to someone, touching ones of one person joined. An override PagerDuty already has that
-    pages exactly whom the config pages over its whole stretch is kept, whatever its shape (a swap made in
-    the UI and written into the config, or the overrides of an imported schedule), and only the differing
-    stretches it does not cover are made (`outside`): so a schedule that already pages as the config says
-    plans nothing."""
+    the config gives to someone, touching ones of one person joined."""
     return normalise([Stretch(d.start, d.end, d.expected) for d in diffs if d.expected is not None], since, until)
 
 
