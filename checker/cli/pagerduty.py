@@ -104,6 +104,8 @@ def _print_plan(result: Any, fmt: str) -> None:
                            f"{format_local(change.end, tz)} ({tz}): {change.person or 'a user not in the config'}")
             else:
                 click.echo(f"  {sign} {change.summary}")
+            for layer in change.layers:
+                click.echo(f"      {_layer_line(layer, tz)}")
         for difference in rotation_plan.unexpressible:
             click.echo(f"  ! cannot express: PagerDuty's layers page someone {format_local(difference.start, tz)} to "
                        f"{format_local(difference.end, tz)} ({tz}) where the config covers nobody")
@@ -116,6 +118,43 @@ def _print_plan(result: Any, fmt: str) -> None:
         if action in counts)
     click.echo(f"plan: {words or 'no changes'} for {len(result.rotations)} rotation(s), "
                f"{format_local(result.since, result.since.tzinfo)} to {format_local(result.until, result.until.tzinfo)} UTC")
+
+
+def _layer_line(layer: dict[str, Any], tz: Any) -> str:
+    """One planned layer for people: when it is in force, who turns in what order, how often, when restricted."""
+    from datetime import datetime, timedelta
+
+    from ..schedule import format_local
+    from ..timeutil import format_duration
+
+    def local(text: str) -> str:
+        return format_local(datetime.fromisoformat(text), tz)
+
+    def length(seconds: int) -> str:
+        return format_duration(timedelta(seconds=seconds)) if seconds % 60 == 0 else f"{seconds}s"
+
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    until = f" to {local(layer['end'])}" if layer.get("end") else ""
+    windows: dict[str, list[int]] = {}  # "09:00 for 8h" -> the days it starts on (-1: daily)
+    for r in layer["restrictions"]:
+        day = r["start_day_of_week"] - 1 if r["type"] == "weekly_restriction" else -1
+        windows.setdefault(f"{r['start_time_of_day'][:5]} for {length(r['duration_seconds'])}", []).append(day)
+    limits = ", ".join(f"{_days(found, days)} {window}" for window, found in windows.items())
+    return (f"{layer['name'].split(' from ')[0]} from {local(layer['start'])}{until}: {', '.join(layer['members'])}; "
+            f"a turn every {length(layer['turn_length_seconds'])}" + (f"; on call {limits}" if limits else ""))
+
+
+def _days(found: list[int], names: list[str]) -> str:
+    """Days as people write them: `daily`, `Mon-Fri`, `Mon, Wed`."""
+    if -1 in found:
+        return "daily"
+    runs: list[list[int]] = []
+    for day in sorted(found):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs)
 
 
 @cli.group("import")

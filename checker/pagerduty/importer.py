@@ -2,11 +2,14 @@
 
 Each schedule becomes a rotation (and a team of its members) from the layer in force now: its users in
 turn order, its turn length as `shift`, its virtual start as `start`, its restrictions as `hours`/`days`.
-Whatever else PagerDuty's final schedule holds over the coming weeks (other layers, PagerDuty's
-overrides, turns that drift against local time) becomes `overrides:`, found by simulating the imported
-rotation with this tool's own engine and comparing: so import -> simulate gives PagerDuty's final
-schedule. Stretches PagerDuty leaves uncovered where the imported rotation covers someone cannot be
-written as overrides; a comment names them.
+Layers that take over from it one after another, each where the one before ends, at a regular handoff of
+the roster before it (as the engine reads it) and with the same restrictions, become `changes` entries
+(SPEC §7.1), with `first` the user holding the new layer's turn then. Whatever else PagerDuty's final
+schedule holds over the coming weeks (overlapping layers, a layer taking over mid-shift, PagerDuty's
+overrides, turns that drift against local time, shift patterns' handoffs) becomes `overrides:`, found by
+simulating the imported rotation with this tool's own engine and comparing: so import -> simulate gives
+PagerDuty's final schedule. Stretches PagerDuty leaves uncovered where the imported rotation covers
+someone cannot be written as overrides; a comment names them, and each live layer left to overrides.
 
 Every value from PagerDuty is written through escape.yaml_scalar or as a validated name.
 """
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..escape import one_line, yaml_scalar
+from ..schedule.roster import Roster, next_roster
 from ..timeutil import format_duration, wall, zone
 from .client import PagerDuty, PagerDutyError
 from .mapping import iso
@@ -104,7 +108,7 @@ def _import(pd: PagerDuty, ids: list[str], now: datetime, ahead: timedelta) -> s
     person_lines: list[str] = []
     taken_people: set[str] = set()
     taken_rotations: set[str] = set()
-    blocks: list[tuple[str, list[str], str, list[Stretch], Any]] = []
+    blocks: list[tuple[str, list[str], str, list[Stretch], Any, list[str]]] = []
     for schedule_id in ids:
         schedule = pd.schedule(schedule_id, iso(since, _utc()), iso(until, _utc()))
         name = name_for(str(schedule.get("name") or ""), taken_rotations, f"schedule-{schedule_id.lower()}")
@@ -122,13 +126,13 @@ def _import(pd: PagerDuty, ids: list[str], now: datetime, ahead: timedelta) -> s
                     fields.append(f"timezone: {yaml_scalar(str(user['time_zone']))}")
                 person_lines.append(f"  {person}: {{{', '.join(fields)}}}")
         final = [Stretch(s.start, s.end, people.get(str(s.holder))) for s in entries(schedule.get("final_schedule"))]
-        lines, zone_name = _rotation_lines(schedule, name, people, now)
-        blocks.append((name, lines, zone_name, final, schedule_id))
+        lines, zone_name, members = _rotation_lines(schedule, name, people, now)
+        blocks.append((name, lines, zone_name, final, schedule_id, members))
     head = ["# Imported from PagerDuty by `ownership import pagerduty`; review, then merge into ownership.yaml.",
             "version: 1", "people:"] + (person_lines or ["  {}"])
-    body = head + ["teams:"] + [f"  {name}: {{members: [{', '.join(_members(lines))}]}}" for name, lines, *_ in blocks]
+    body = head + ["teams:"] + [f"  {name}: {{members: [{', '.join(block[-1])}]}}" for name, *block in blocks]
     body += ["rotations:"] + [line for _, lines, *_ in blocks for line in lines]
-    mapped = [f"    {name}: {schedule_id}" for name, *_, schedule_id in blocks
+    mapped = [f"    {name}: {schedule_id}" for name, *_, schedule_id, _ in blocks
               if re.fullmatch(r"[A-Z0-9]{1,32}", schedule_id)]
     body += ["pagerduty:", "  schedules:"] + mapped if mapped else []
     draft = "\n".join(body) + "\n"
@@ -160,30 +164,25 @@ def _users_of(schedule: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(u for u in found if re.fullmatch(r"[A-Za-z0-9]{1,32}", u)))
 
 
-def _members(lines: list[str]) -> list[str]:
-    for line in lines:
-        if line.strip().startswith("members: ["):
-            return line.split("[", 1)[1].rstrip("]").split(", ")
-    return []
-
-
 # The config's own rule for people.X.email (schemas/ownership.schema.json): one '@', no spaces or controls.
 _PLAIN_EMAIL = re.compile(r"[^\s@\x00-\x1f\x7f-\x9f]+@[^\s@\x00-\x1f\x7f-\x9f]+")
 
 
 def _rotation_lines(schedule: dict[str, Any], name: str, people: dict[str, str],
-                    now: datetime) -> tuple[list[str], str]:
+                    now: datetime) -> tuple[list[str], str, list[str]]:
+    """The rotation's YAML lines, its zone and its members (every roster's): the layer in force now as the
+    rotation, and the layers that follow it at a regular handoff as its `changes`."""
     zone_name = str(schedule.get("time_zone") or "UTC")
     if not _valid_zone(zone_name):
         zone_name = "UTC"
     tz = zone(zone_name)
-    layer = _layer_in_force(schedule.get("schedule_layers") or [], now)
+    found = schedule.get("schedule_layers") or []
+    layer = _layer_in_force(found, now)
     lines = [f"  {name}:", f"    team: {name}", f"    timezone: {yaml_scalar(zone_name)}"]
     if layer is None:
         return lines + ["    members: []  # the schedule has no layer in force: fill in", "    shift: 1w",
-                        f"    start: {yaml_scalar(_local(now, tz))}"], zone_name
-    members = [people[u["user"]["id"]] for u in layer.get("users") or []
-               if isinstance(u, dict) and isinstance(u.get("user"), dict) and u["user"].get("id") in people]
+                        f"    start: {yaml_scalar(_local(now, tz))}"], zone_name, []
+    members = _layer_users(layer, people)
     seconds = max(60, int(layer.get("rotation_turn_length_seconds") or 0))
     hours, days, exact = hours_and_days(layer.get("restrictions") or [])
     lines += [f"    members: [{', '.join(members)}]", f"    shift: {format_duration(timedelta(seconds=seconds))}",
@@ -194,7 +193,60 @@ def _rotation_lines(schedule: dict[str, Any], name: str, people: dict[str, str],
         lines.append(f"    days: [{', '.join(days)}]")
     if not exact:
         lines.append("    # PagerDuty's restrictions on this layer have no `hours`/`days` equivalent: check the overrides")
-    return lines, zone_name
+    changes, everyone, notes = _following_rosters(found, layer, people, tz, now)
+    if changes:
+        lines += ["    changes:"] + changes
+    return lines + notes, zone_name, list(dict.fromkeys(members + everyone))
+
+
+def _layer_users(layer: dict[str, Any], people: dict[str, str]) -> list[str]:
+    return [people[u["user"]["id"]] for u in layer.get("users") or []
+            if isinstance(u, dict) and isinstance(u.get("user"), dict) and u["user"].get("id") in people]
+
+
+def _roster_of(layer: dict[str, Any], people: dict[str, str], tz: Any) -> Roster | None:
+    """A layer as the engine's roster (shift k from its virtual start held by its users in turn), or None
+    when the config cannot say it: no users, a user without a person, a turn not in whole minutes."""
+    members = _layer_users(layer, people)
+    seconds = int(layer.get("rotation_turn_length_seconds") or 0)
+    if not members or len(members) != len(layer.get("users") or []) or seconds < 60 or seconds % 60:
+        return None
+    return Roster(parse_instant(layer.get("rotation_virtual_start")), tuple(members), (timedelta(seconds=seconds),),
+                  0, tz)
+
+
+def _following_rosters(found: list[Any], base: dict[str, Any], people: dict[str, str], tz: Any,
+                       now: datetime) -> tuple[list[str], list[str], list[str]]:
+    """The layers that take over from `base` one after another, each where the one before ends, as
+    `changes` entries (SPEC §7.1) while each takes over at a regular handoff of the roster before it, in its
+    own turn, with the same restrictions; the members they add; and a comment for each live layer left to
+    overrides. The engine (next_roster) decides what a regular handoff is, as it does for the config."""
+    live = [la for la in found if isinstance(la, dict) and la is not base
+            and (not la.get("end") or parse_instant(la["end"]) > now)]
+    previous, layer = _roster_of(base, people, tz), base
+    limits = hours_and_days(base.get("restrictions") or [])
+    changes: list[str] = []
+    members: list[str] = []
+    while previous is not None and layer.get("end"):
+        end = parse_instant(layer["end"])
+        following = next((la for la in live if parse_instant(la.get("start")) == end), None)
+        own = _roster_of(following, people, tz) if following is not None else None
+        if following is None or own is None or hours_and_days(following.get("restrictions") or []) != limits:
+            break
+        k, handoff = own.handoff_at_or_after(end)
+        roster = next_roster(previous, end, list(own.members), own.pattern, own.owner(k)) if handoff == end else None
+        if not isinstance(roster, Roster):
+            break
+        shift = "" if own.pattern == previous.pattern else f", shift: {format_duration(own.pattern[0])}"
+        changes.append(f"      - {{from: {yaml_scalar(_local(end, tz))}, members: [{', '.join(own.members)}], "
+                       f"first: {own.owner(k)}{shift}}}")
+        members += own.members
+        live.remove(following)
+        previous, layer = roster, following
+    notes = [f"    # PagerDuty layer {yaml_scalar(one_line(str(la.get('name') or la.get('id') or '?'))[:60])} from "
+             f"{wall(parse_instant(la.get('start')), tz):%Y-%m-%d %H:%M} does not take over from the one before at "
+             "a regular handoff: its shifts are written as overrides" for la in live]
+    return changes, members, notes
 
 
 def _with_overrides(draft: str, blocks: list[Any], since: datetime, until: datetime) -> str:
@@ -210,7 +262,7 @@ def _with_overrides(draft: str, blocks: list[Any], since: datetime, until: datet
         model = load_config(WorktreeSource(folder), "ownership.yaml").model
     simulated = simulate(model, since, until - since)
     out = draft.rstrip("\n").split("\n")
-    for name, _, zone_name, final, schedule_id in blocks:
+    for name, _, zone_name, final, schedule_id, _ in blocks:
         tz = zone(zone_name)
         slots = simulated.rotations[name].slots if name in simulated.rotations else []
         diffs = differences(final, [Stretch(s.start, s.end, s.person) for s in slots], since, until)

@@ -13,8 +13,8 @@ from ..escape import terminal
 from ..model import Model
 from ..rules.drift import PagerFacts
 from .client import NotFound, PagerDuty, PagerDutyError
-from .mapping import iso, rosters_of
-from .plan import entries, find_schedule, people_of
+from .mapping import iso, people, rosters
+from .plan import entries, find_schedule
 from .timeline import Stretch
 
 
@@ -36,20 +36,20 @@ def _gather(model: Model, now: datetime, pd: PagerDuty, base: Model | None) -> t
 
     since, until = now, now + model.policy.horizon
     facts = PagerFacts(since, until)
-    rotations = [r for r in model.rotations.values() if rosters_of(r)]
-    names = list(dict.fromkeys(p for r in rotations for p in people_of(r)))
+    rotations = [r for r in model.rotations.values() if rosters(r)]
+    names = list(dict.fromkeys(p for r in rotations for p in people(r, since)))
     emails = {n: model.people[n].email for n in names if n in model.people and model.people[n].email}
     for name in names:
         if name not in emails:
             facts.unmatched[name] = "no email in the config, so PagerDuty cannot have them"
     found = pd.user_ids(list(dict.fromkeys(e for e in emails.values() if e)))
-    people: dict[str, str] = {}
+    by_user: dict[str, str] = {}
     for name, email in emails.items():
         user_id = found.get(str(email))
         if user_id is None:
             facts.unmatched[name] = f"PagerDuty has no user with email {email}"
         else:
-            people.setdefault(user_id, name)
+            by_user.setdefault(user_id, name)
     by_email = {p.email.lower(): p.name for p in model.people.values() if p.email}
     missing = []
     for rotation in rotations:
@@ -61,7 +61,7 @@ def _gather(model: Model, now: datetime, pd: PagerDuty, base: Model | None) -> t
             missing.append(rotation.name)
             continue
         facts.schedules[rotation.name] = (terminal(str(schedule["id"])), [
-            Stretch(s.start, s.end, people.get(str(s.holder)) or _stranger(pd, str(s.holder), by_email)
+            Stretch(s.start, s.end, by_user.get(str(s.holder)) or _stranger(pd, str(s.holder), by_email)
                     if s.holder else None)
             for s in entries(schedule.get("final_schedule"))])
     if base is not None:

@@ -1,8 +1,10 @@
 """A rotation as a PagerDuty schedule (SPEC §10): pure, no HTTP.
 
-One schedule per rotation, in the rotation's time zone; one layer per roster (the rotation's own from
-`start`, and one from each `changes` entry's `from`), each with its members in turn order from the one
-who holds the roster's first shift, the roster's turn length, and restrictions from `hours`/`days`.
+One schedule per rotation, in the rotation's time zone; one layer per roster, read from the engine
+(checker/schedule/roster.py: the rotation's own roster from `start`, one per `changes` entry from its
+`from`), so no time arithmetic is repeated here: each layer starts at its roster's start, lists the members
+in turn order from the one the engine gives the roster's first shift (`first`, or SPEC §7.1's rule), turns
+every shift, ends where the next roster starts, and is restricted by `hours`/`days`.
 
 What a layer cannot say is left to overrides, computed by comparing PagerDuty's own rendering of these
 layers with the simulated schedule (see plan.py), so PagerDuty's layer semantics are never re-implemented
@@ -13,89 +15,64 @@ the handoffs to where the pattern puts them), and DST if PagerDuty's turns drift
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 from ..model import Rotation
+from ..schedule.localtime import MAX_INSTANT
+from ..schedule.roster import Roster, timeline
 from ..timeutil import wall
 from .timeline import Stretch
 
-MINUTE = timedelta(minutes=1)
 DAY_SECONDS = 24 * 3600
 MANAGED_NOTE = ("Managed by ownership-as-code from ownership.yaml (rotation {name}): edit the rotation there; "
                 "`ownership pagerduty apply` overwrites changes made here.")
 
 
 @dataclass(frozen=True)
-class Roster:
-    """One roster of a rotation: from `start` (a UTC instant) until `end` (the next roster's start, or
-    never), shift k lasting pattern[k mod P] on the wall clock and held by members[(first + k) mod N]."""
+class RosterSpan:
+    """One roster of the rotation as the engine runs it, in force over [start, end) (end None: for ever)."""
 
-    start: datetime
-    members: tuple[str, ...]
-    pattern: tuple[timedelta, ...]
-    first: int = 0
-    end: datetime | None = None
+    number: int  # 1 for the rotation's own roster, n + 1 for its n-th `changes` entry
+    roster: Roster
+    end: datetime | None
 
-    def owner(self, k: int) -> str:
-        return self.members[(self.first + k) % len(self.members)]
+    @property
+    def start(self) -> datetime:
+        return self.roster.start
+
+    @property
+    def turn_order(self) -> list[str]:
+        """Members in turn order from the one who holds the roster's first shift."""
+        return [self.roster.owner(k) for k in range(len(self.roster.members))]
 
     @property
     def turn_seconds(self) -> int:
         """One layer turn: the pattern's mean length, so turn k and shift k have the same owner."""
-        return round(sum(length.total_seconds() for length in self.pattern) / len(self.pattern))
-
-    @property
-    def turn_order(self) -> list[str]:
-        """Members in turn order from the one who holds the first shift."""
-        return [self.owner(k) for k in range(len(self.members))]
+        pattern = self.roster.pattern
+        return round(sum(length.total_seconds() for length in pattern) / len(pattern))
 
 
-def _pattern(source: Any) -> tuple[timedelta, ...]:
-    """`shift` as a pattern: the model's `pattern` (shift lists, SPEC §7.2) when it has one, else `shift`."""
-    pattern = getattr(source, "pattern", None)
-    if pattern:
-        return tuple(pattern)
-    shift = getattr(source, "shift", None)
-    return (shift,) if isinstance(shift, timedelta) and shift > timedelta(0) else ()
-
-
-def _shift_index(roster: Roster, moment: datetime, tz: tzinfo) -> int:
-    """The shift of `roster` that starts at `moment` (a regular handoff, as the model has checked), counted
-    on the wall clock like the engine counts shifts."""
-    offsets = [timedelta(0)]
-    for length in roster.pattern:
-        offsets.append(offsets[-1] + length)
-    cycle = offsets.pop()
-    elapsed = wall(moment, tz) - wall(roster.start, tz)
-    cycles, remainder = divmod(elapsed, cycle)
-    return int(cycles) * len(roster.pattern) + bisect.bisect_right(offsets, remainder) - 1
-
-
-def rosters_of(rotation: Rotation) -> list[Roster]:
-    """The rotation's rosters, oldest first: its own from `start`, then one per `changes` entry (SPEC §7.1:
-    without `first`, the new roster starts with whoever the previous one gave the shift at `from`, if
-    they are still a member). Empty when the rotation cannot run (reported by `check`)."""
-    pattern = _pattern(rotation)
-    if rotation.start is None or not pattern or not rotation.members:
+def rosters(rotation: Rotation, since: datetime | None = None) -> list[RosterSpan]:
+    """The rotation's rosters as the engine runs them, oldest first, less those ended at or before `since`;
+    empty when the rotation cannot run (reported by `check`)."""
+    line = timeline(rotation)
+    if line is None:
         return []
-    rosters = [Roster(rotation.start.astimezone(UTC), tuple(rotation.members), pattern)]
-    for change in getattr(rotation, "changes", None) or ():
-        previous = rosters[-1]
-        members = tuple(change.members)
-        start = change.start.astimezone(UTC)
-        if not members or start <= previous.start:
-            continue
-        if change.first in members:
-            first = members.index(change.first)
-        else:
-            holder = previous.owner(_shift_index(previous, start, rotation.tz))
-            first = members.index(holder) if holder in members else 0
-        rosters[-1] = replace(previous, end=start)
-        rosters.append(Roster(start, members, _pattern(change) or previous.pattern, first))
-    return rosters
+    found = [RosterSpan(roster.index + 1, roster, None if end >= MAX_INSTANT else end)
+             for roster, end in zip(line.rosters, line.ends, strict=True)]
+    return [span for span in found if since is None or span.end is None or span.end > since]
+
+
+def people(rotation: Rotation, since: datetime | None = None) -> Iterator[str]:
+    """Everyone a schedule of the rotation may name from `since` on: its rosters' members, then its overrides'."""
+    for span in rosters(rotation, since):
+        yield from span.roster.members
+    for override in rotation.overrides:
+        if since is None or override.end > since:
+            yield override.person
 
 
 def _clock(minutes: int) -> str:
@@ -106,8 +83,8 @@ def restrictions(hours: tuple[int, int] | None, days: tuple[int, ...] | None) ->
     """`hours` (minutes from midnight; the end may wrap) and `days` (0 = Monday) as PagerDuty restrictions,
     in the schedule's zone. A window belongs to the day it starts on (SPEC §7.2)."""
     whole_day = hours is None or (hours[1] - hours[0]) % (24 * 60) == 0
-    covered = sorted(set(days)) if days is not None else None
-    if whole_day and (covered is None or len(covered) == 7):
+    covered = sorted(set(days)) if days is not None and len(set(days)) < 7 else None
+    if whole_day and covered is None:
         return []
     if covered is None:
         assert hours is not None
@@ -141,26 +118,31 @@ def _minute(moment: datetime) -> datetime:
 
 
 def layers(rotation: Rotation, user_ids: dict[str, str], since: datetime) -> list[dict[str, Any]]:
-    """The rotation's layers that are in force at or after `since` (rosters ended before it are history)."""
+    """The rotation's layers that are in force after `since` (rosters ended by then are history)."""
     tz = rotation.tz
-    limits = restrictions(rotation.hours, getattr(rotation, "days", None))
+    limits = restrictions(rotation.hours, rotation.days)
     out = []
-    for number, roster in enumerate(rosters_of(rotation), start=1):
-        if roster.end is not None and roster.end <= since:
-            continue
-        start = _minute(roster.start)
+    for span in rosters(rotation, since):
+        start = _minute(span.start)
         layer: dict[str, Any] = {
-            "name": f"roster {number} from {wall(roster.start, tz):%Y-%m-%d %H:%M}",
+            "name": f"roster {span.number} from {wall(span.start, tz):%Y-%m-%d %H:%M}",
             "start": iso(start, tz),
             "rotation_virtual_start": iso(start, tz),
-            "rotation_turn_length_seconds": roster.turn_seconds,
-            "users": [{"user": {"id": user_ids[person], "type": "user_reference"}} for person in roster.turn_order],
+            "rotation_turn_length_seconds": span.turn_seconds,
+            "users": [{"user": {"id": user_ids[person], "type": "user_reference"}} for person in span.turn_order],
             "restrictions": [dict(r) for r in limits],
         }
-        if roster.end is not None:
-            layer["end"] = iso(_minute(roster.end), tz)
+        if span.end is not None:
+            layer["end"] = iso(_minute(span.end), tz)
         out.append(layer)
     return out
+
+
+def described(layer: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A mapped layer as `plan` shows it: its people by name."""
+    return {"name": layer["name"], "start": layer["start"], "end": layer.get("end"),
+            "members": [names.get(u["user"]["id"], u["user"]["id"]) for u in layer["users"]],
+            "turn_length_seconds": layer["rotation_turn_length_seconds"], "restrictions": layer["restrictions"]}
 
 
 def schedule_body(rotation: Rotation, schedule_layers: list[dict[str, Any]]) -> dict[str, Any]:

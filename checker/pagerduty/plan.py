@@ -5,8 +5,13 @@ Everything is planned before anything is written: people are matched to PagerDut
 schedule is found (`pagerduty.schedules`, else by name), its layers compared by value with the mapped
 ones, and its overrides with those needed. The overrides needed are exactly where the simulated schedule
 and PagerDuty's own rendering of the layers (POST /schedules/preview) disagree, so PagerDuty's layer
-semantics decide, never a re-implementation of them. Stretches where PagerDuty's layers page someone
-and the config nobody cannot be expressed (an override cannot remove coverage) and are reported.
+semantics decide, never a re-implementation of them. Overrides are compared by what they do, not by
+shape: when the layers stay and PagerDuty's final schedule already is the simulated one, nothing is
+touched; otherwise an override PagerDuty has is kept if it pages whom the config pages over its whole
+stretch (a swap written into the config in other pieces, an imported schedule's overrides), any other is
+deleted, and only the differing stretches the kept ones do not cover are made. Stretches where
+PagerDuty's layers page someone and the config nobody cannot be expressed (an override cannot remove
+coverage) and are reported.
 
 The overrides are planned from now to the horizon plus APPLY_MARGIN, so that `check --online` (which
 compares up to the horizon) finds them in place between two scheduled applies.
@@ -23,7 +28,7 @@ from ..model import Model, Rotation
 from ..schedule import simulate
 from . import mapping
 from .client import NotFound, PagerDuty, PagerDutyError
-from .timeline import Difference, Stretch, differences, normalise, parse_instant
+from .timeline import Difference, Stretch, differences, holds_throughout, normalise, outside, parse_instant
 
 APPLY_MARGIN = timedelta(weeks=2)
 
@@ -39,6 +44,7 @@ class Change:
     person: str | None = None
     body: Any = None  # what apply sends
     override_id: str | None = None
+    layers: list[dict[str, Any]] = field(default_factory=list)  # create/update: the layers, people by name
 
     def as_json(self, rotation: Rotation) -> dict[str, Any]:
         out: dict[str, Any] = {"action": self.action, "rotation": self.rotation, "schedule": self.schedule,
@@ -48,6 +54,7 @@ class Change:
                        person=self.person)
         if self.action in ("create_schedule", "update_schedule"):
             out["layers"] = len(self.body.get("schedule_layers", []))
+            out["layer_details"] = self.layers
         return out
 
 
@@ -68,12 +75,6 @@ class Plan:
     @property
     def changes(self) -> list[Change]:
         return [c for r in self.rotations for c in r.changes]
-
-
-def people_of(rotation: Rotation) -> list[str]:
-    names = [p for roster in mapping.rosters_of(rotation) for p in roster.members]
-    names += [o.person for o in rotation.overrides]
-    return list(dict.fromkeys(names))
 
 
 def match_people(model: Model, names: list[str], pd: PagerDuty) -> dict[str, str]:
@@ -148,8 +149,8 @@ def plan(model: Model, names: list[str], now: datetime, pd: PagerDuty) -> Plan:
 def _plan(model: Model, names: list[str], now: datetime, pd: PagerDuty) -> Plan:
     since = now.replace(second=0, microsecond=0)
     until = since + model.policy.horizon + APPLY_MARGIN
-    rotations = [model.rotations[n] for n in names if mapping.rosters_of(model.rotations[n])]
-    ids = match_people(model, list(dict.fromkeys(p for r in rotations for p in people_of(r))), pd)
+    rotations = [model.rotations[n] for n in names if mapping.rosters(model.rotations[n])]
+    ids = match_people(model, list(dict.fromkeys(p for r in rotations for p in mapping.people(r, since))), pd)
     schedule = simulate(model, since, until - since, [r.name for r in rotations])
     return Plan(since, until, [_rotation_plan(model, r, schedule.rotations[r.name].slots, ids, since, until, pd)
                                for r in rotations])
@@ -159,7 +160,7 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
                    until: datetime, pd: PagerDuty) -> RotationPlan:
     tz = rotation.tz
     window = (mapping.iso(since, tz), mapping.iso(until, tz))
-    existing = find_schedule(model, rotation, pd)
+    existing = find_schedule(model, rotation, pd, window)
     schedule_id = str(existing["id"]) if existing else None
     layers = mapping.layers(rotation, ids, since)
     body = mapping.schedule_body(rotation, layers)
@@ -171,34 +172,38 @@ def _rotation_plan(model: Model, rotation: Rotation, slots: list[Any], ids: dict
     diffs = differences(expected, rendered, since, until)
     result = RotationPlan(rotation, schedule_id, unexpressible=[d for d in diffs if d.expected is None])
     names = {user_id: person for person, user_id in ids.items()}
+    described = [mapping.described(layer, names) for layer in layers]
     wanted = wanted_overrides(diffs, since, until)
     if existing is None:
         result.changes.append(Change("create_schedule", rotation.name, None,
-                                     f"create schedule {rotation.name} ({len(layers)} layer(s))", body=body))
+                                     f"create schedule {rotation.name} ({len(layers)} layer(s))", body=body,
+                                     layers=described))
         present: list[tuple[Stretch, str, str]] = []
     else:
         update = _layer_update(existing, rotation, layers, since)
         if update is not None:
             result.changes.append(Change("update_schedule", rotation.name, schedule_id,
-                                         f"update schedule {schedule_id}: {update[1]}", body=update[0]))
+                                         f"update schedule {schedule_id}: {update[1]}", body=update[0], layers=described))
         try:
+            if update is None and not differences(expected, entries(existing.get("final_schedule")), since, until):
+                return result  # PagerDuty already pages as the config says: its overrides stay as they are
             present = _present_overrides(pd.overrides(str(schedule_id), *window), since, until)
         except (ValueError, TypeError) as exc:
             raise PagerDutyError(pd.explain(f"read the overrides of PagerDuty schedule {schedule_id}", exc)) from None
-    kept = {(s.start, s.end, s.holder) for s in wanted}
+    target = normalise(expected, since, until)
+    starts = [s.start for s in target]
+    kept = [p for p in present if holds_throughout(target, p[0], starts)]
     for stretch, override_id, shown in present:
-        if (stretch.start, stretch.end, stretch.holder) not in kept:
+        if not holds_throughout(target, stretch, starts):
             person = names.get(str(stretch.holder)) or f"PagerDuty user {shown}"
             result.changes.append(Change("delete_override", rotation.name, schedule_id,
                                          f"delete override of {person}", stretch.start, stretch.end, person,
                                          override_id=override_id))
-    there = {(s.start, s.end, s.holder) for s, _, _ in present}
-    for stretch in wanted:
-        if (stretch.start, stretch.end, stretch.holder) not in there:
-            person = names[str(stretch.holder)]
-            result.changes.append(Change("create_override", rotation.name, schedule_id, f"override: {person}",
-                                         stretch.start, stretch.end, person,
-                                         body=mapping.override_body(stretch.start, stretch.end, str(stretch.holder), tz)))
+    for stretch in outside(wanted, [s for s, _, _ in kept]):
+        person = names[str(stretch.holder)]
+        result.changes.append(Change("create_override", rotation.name, schedule_id, f"override: {person}",
+                                     stretch.start, stretch.end, person,
+                                     body=mapping.override_body(stretch.start, stretch.end, str(stretch.holder), tz)))
     return result
 
 

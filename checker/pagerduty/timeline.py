@@ -7,10 +7,13 @@ timelines the same way, here.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from ..schedule.intervals import subtract, union
 
 
 @dataclass(frozen=True)
@@ -110,4 +113,29 @@ def within(found: list[Difference], other: list[Difference]) -> list[Difference]
             if start < end:
                 out.append(Difference(start, end, item.expected, item.actual))
             k += 1
+    return out
+
+
+def holds_throughout(stretches: list[Stretch], stretch: Stretch, starts: list[datetime] | None = None) -> bool:
+    """Whether normalised `stretches` (whose starts are `starts`, if given) give all of `stretch` to its
+    holder, with no gap."""
+    index = bisect.bisect_right(starts if starts is not None else [s.start for s in stretches], stretch.start) - 1
+    cursor = stretch.start
+    while 0 <= index < len(stretches) and cursor < stretch.end:
+        found = stretches[index]
+        if found.start > cursor or found.end <= cursor or found.holder != stretch.holder:
+            return False
+        cursor, index = found.end, index + 1
+    return cursor >= stretch.end
+
+
+def outside(stretches: list[Stretch], cover: list[Stretch]) -> list[Stretch]:
+    """The parts of sorted, disjoint `stretches` that no stretch of `cover` (in any order) meets."""
+    pieces = subtract([(s.start, s.end) for s in stretches], union((c.start, c.end) for c in cover))
+    out: list[Stretch] = []
+    index = 0
+    for start, end in pieces:  # each piece lies inside one stretch, in the same order
+        while stretches[index].end <= start:
+            index += 1
+        out.append(Stretch(start, end, stretches[index].holder))
     return out

@@ -4,7 +4,8 @@ It keeps users, schedules (layers with restrictions) and overrides, paginates wi
 checks the `Authorization: Token token=...` header, and renders schedules: each layer's turns from its
 `rotation_virtual_start` every `rotation_turn_length_seconds`, masked by its restrictions, later layers
 over earlier ones, overrides over layers (the last created wins). This is the only place that implements
-PagerDuty's layer semantics; the code under test asks for them through POST /schedules/preview.
+PagerDuty's layer semantics (PagerDutyLayers, which the property tests also use on their own); the code
+under test asks for them through POST /schedules/preview.
 
 Turns and restriction windows are counted on the schedule's wall clock (a 12:00 handoff stays at 12:00
 local across DST, as PagerDuty documents for schedules in a zone with DST) or, with `turns="elapsed"`, in
@@ -63,10 +64,80 @@ def zone_of(name: str) -> Any:
     return UTC if name in ("UTC", "Etc/UTC") else ZoneInfo(name)
 
 
-class FakePagerDuty:
+class PagerDutyLayers:
+    """PagerDuty's layer semantics, once: each layer's turns from its `rotation_virtual_start` every
+    `rotation_turn_length_seconds` (on the schedule's wall clock, or with turns="elapsed" in elapsed
+    seconds), within its `start`/`end`, masked by its restrictions (a weekly restriction on the day it
+    starts, a wrapping one included); later layers over earlier ones where they page someone; overrides
+    over layers, the last created winning."""
+
+    def __init__(self, turns: str = "wall") -> None:
+        self.turns = turns
+
+    def render(self, schedule: dict[str, Any], since: datetime, until: datetime,
+               overrides: list[dict[str, Any]]) -> list[tuple[datetime, datetime, str]]:
+        tz = zone_of(schedule["time_zone"])
+        pieces: list[tuple[datetime, datetime, str]] = []
+        for layer in schedule["schedule_layers"]:  # later layers over earlier ones
+            pieces = _over(pieces, self.layer(layer, tz, since, until))
+        for override in overrides:  # the last created wins
+            start, end = max(parse(override["start"]), since), min(parse(override["end"]), until)
+            if start < end:
+                pieces = _over(pieces, [(start, end, override["user"]["id"])])
+        return pieces
+
+    def at(self, origin: datetime, seconds: int, tz: Any) -> datetime:
+        if self.turns == "elapsed":
+            return origin + timedelta(seconds=seconds)
+        local = origin.astimezone(tz).replace(tzinfo=None) + timedelta(seconds=seconds)
+        return local.replace(tzinfo=tz).astimezone(UTC)
+
+    def layer(self, layer: dict[str, Any], tz: Any, since: datetime,
+              until: datetime) -> list[tuple[datetime, datetime, str]]:
+        start = max(parse(layer["start"]), since)
+        end = min(parse(layer["end"]), until) if layer.get("end") else until
+        virtual, length = parse(layer["rotation_virtual_start"]), int(layer["rotation_turn_length_seconds"])
+        users = [u["user"]["id"] for u in layer["users"]]
+        if start >= end or not users:
+            return []
+        turn = max(0, int((start - virtual).total_seconds() // length) - 2)
+        turns = []
+        while (turn_start := self.at(virtual, turn * length, tz)) < end:
+            turn_end = self.at(virtual, (turn + 1) * length, tz)
+            if turn_end > start:
+                turns.append((max(turn_start, start), min(turn_end, end), users[turn % len(users)]))
+            turn += 1
+        windows = self.windows(layer.get("restrictions") or [], tz, start, end)
+        return [(max(s, ws), min(e, we), u) for s, e, u in turns for ws, we in windows if max(s, ws) < min(e, we)]
+
+    def windows(self, limits: list[dict[str, Any]], tz: Any, start: datetime,
+                end: datetime) -> list[tuple[datetime, datetime]]:
+        if not limits:
+            return [(start, end)]
+        out = []
+        day = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None) - timedelta(days=8)
+        while day.replace(tzinfo=tz) < end:
+            for limit in limits:
+                if limit["type"] == "weekly_restriction" and day.isoweekday() != limit["start_day_of_week"]:
+                    continue
+                hour, minute, second = (int(p) for p in limit["start_time_of_day"].split(":"))
+                begin = (day + timedelta(hours=hour, minutes=minute, seconds=second)).replace(tzinfo=tz).astimezone(UTC)
+                out.append((begin, self.at(begin, int(limit["duration_seconds"]), tz)))
+            day += timedelta(days=1)
+        merged: list[tuple[datetime, datetime]] = []
+        for s, e in sorted(out):
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+            else:
+                merged.append((s, e))
+        return merged
+
+
+class FakePagerDuty(PagerDutyLayers):
     def __init__(self, server: HTTPServer, token: str = "test-token-abc123", turns: str = "wall",
                  page_size: int = 2) -> None:
-        self.token, self.turns, self.page_size = token, turns, page_size
+        super().__init__(turns)
+        self.token, self.page_size = token, page_size
         self.users: dict[str, dict[str, Any]] = {}
         self.schedules: dict[str, dict[str, Any]] = {}
         self.overrides: dict[str, list[dict[str, Any]]] = {}
@@ -106,7 +177,7 @@ class FakePagerDuty:
         return override_id
 
     def final(self, schedule_id: str, since: datetime, until: datetime) -> list[tuple[datetime, datetime, str]]:
-        return self._render(self.schedules[schedule_id], since, until, self.overrides[schedule_id])
+        return self.render(self.schedules[schedule_id], since, until, self.overrides[schedule_id])
 
     # --- HTTP
 
@@ -197,7 +268,7 @@ class FakePagerDuty:
         self.overrides[schedule_id].remove(override)
         return Response(status=204)
 
-    # --- rendering: PagerDuty's layer semantics, once
+    # --- rendering
 
     def _shown(self, schedule: dict[str, Any], args: Any, overrides: list[dict[str, Any]]) -> dict[str, Any]:
         shown = json.loads(json.dumps(schedule))
@@ -211,71 +282,13 @@ class FakePagerDuty:
                 shown["final_schedule"] = {"rendered_schedule_entries": [{"start": "yesterday", "end": 5}]}
                 return shown
             for layer in shown["schedule_layers"]:
-                layer["rendered_schedule_entries"] = self._entries(self._layer(layer, tz, since, until), tz)
+                layer["rendered_schedule_entries"] = self._entries(self.layer(layer, tz, since, until), tz)
             shown["overrides_subschedule"] = {"name": "Overrides", "rendered_schedule_entries": self._entries(
                 [(max(parse(o["start"]), since), min(parse(o["end"]), until), o["user"]["id"]) for o in overrides
                  if parse(o["start"]) < until and parse(o["end"]) > since], tz)}
             shown["final_schedule"] = {"name": "Final Schedule", "rendered_schedule_entries": self._entries(
-                self._render(schedule, since, until, overrides), tz)}
+                self.render(schedule, since, until, overrides), tz)}
         return shown
-
-    def _render(self, schedule: dict[str, Any], since: datetime, until: datetime,
-                overrides: list[dict[str, Any]]) -> list[tuple[datetime, datetime, str]]:
-        tz = zone_of(schedule["time_zone"])
-        pieces: list[tuple[datetime, datetime, str]] = []
-        for layer in schedule["schedule_layers"]:  # later layers over earlier ones
-            pieces = _over(pieces, self._layer(layer, tz, since, until))
-        for override in overrides:  # the last created wins
-            start, end = max(parse(override["start"]), since), min(parse(override["end"]), until)
-            if start < end:
-                pieces = _over(pieces, [(start, end, override["user"]["id"])])
-        return pieces
-
-    def _at(self, origin: datetime, seconds: int, tz: Any) -> datetime:
-        if self.turns == "elapsed":
-            return origin + timedelta(seconds=seconds)
-        local = origin.astimezone(tz).replace(tzinfo=None) + timedelta(seconds=seconds)
-        return local.replace(tzinfo=tz).astimezone(UTC)
-
-    def _layer(self, layer: dict[str, Any], tz: Any, since: datetime,
-               until: datetime) -> list[tuple[datetime, datetime, str]]:
-        start = max(parse(layer["start"]), since)
-        end = min(parse(layer["end"]), until) if layer.get("end") else until
-        virtual, length = parse(layer["rotation_virtual_start"]), int(layer["rotation_turn_length_seconds"])
-        users = [u["user"]["id"] for u in layer["users"]]
-        if start >= end or not users:
-            return []
-        turn = max(0, int((start - virtual).total_seconds() // length) - 2)
-        turns = []
-        while (turn_start := self._at(virtual, turn * length, tz)) < end:
-            turn_end = self._at(virtual, (turn + 1) * length, tz)
-            if turn_end > start:
-                turns.append((max(turn_start, start), min(turn_end, end), users[turn % len(users)]))
-            turn += 1
-        windows = self._windows(layer.get("restrictions") or [], tz, start, end)
-        return [(max(s, ws), min(e, we), u) for s, e, u in turns for ws, we in windows if max(s, ws) < min(e, we)]
-
-    def _windows(self, limits: list[dict[str, Any]], tz: Any, start: datetime,
-                 end: datetime) -> list[tuple[datetime, datetime]]:
-        if not limits:
-            return [(start, end)]
-        out = []
-        day = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None) - timedelta(days=8)
-        while day.replace(tzinfo=tz) < end:
-            for limit in limits:
-                if limit["type"] == "weekly_restriction" and day.isoweekday() != limit["start_day_of_week"]:
-                    continue
-                hour, minute, second = (int(p) for p in limit["start_time_of_day"].split(":"))
-                begin = (day + timedelta(hours=hour, minutes=minute, seconds=second)).replace(tzinfo=tz).astimezone(UTC)
-                out.append((begin, self._at(begin, int(limit["duration_seconds"]), tz)))
-            day += timedelta(days=1)
-        merged: list[tuple[datetime, datetime]] = []
-        for s, e in sorted(out):
-            if merged and s <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-            else:
-                merged.append((s, e))
-        return merged
 
     # --- answers
 

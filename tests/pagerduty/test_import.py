@@ -112,3 +112,46 @@ def test_paging_outside_the_rotations_hours_is_named_as_what_the_config_cannot_s
     assert "      - {person: erin, from: \"2026-11-02T09:00+00:00\", to: \"2026-11-02T17:00+00:00\"}" in text
     assert ("    # cannot be written here: from 2026-11-02 17:00 to 2026-11-03 09:00 PagerDuty pages erin, this "
             "rotation nobody") in text
+
+
+def test_layers_that_take_over_at_a_regular_handoff_import_as_changes(fake_pd: FakePagerDuty, pd_env: dict[str, str],
+                                                                      run: Any, tmp_path: Path) -> None:
+    add_people(fake_pd)
+    a, b, c, d, e = (fake_pd.user_id(f"{p}@acme.example") for p in ("alice", "bob", "carol", "dave", "erin"))
+    # as PagerDuty's UI leaves them: the old layer ended at a handoff, the new one with its own virtual start
+    # two turns earlier (so dave, third in its list, holds the turn that starts at the handoff), daily turns
+    schedule_id = fake_pd.add_schedule({"name": "ops", "time_zone": "Europe/London", "schedule_layers": [
+        layer([a, b, c], "2026-01-05T09:00:00+00:00", 604800, end="2026-10-26T09:00:00+00:00"),
+        layer([b, c, d, e], "2026-10-26T09:00:00+00:00", 86400, rotation_virtual_start="2026-10-24T09:00:00+01:00")]})
+    root, text = imported(run, pd_env, tmp_path, schedule_id)
+    written = yaml.safe_load(text)["rotations"]["ops"]
+    assert (written["members"], written["shift"], written["start"]) == (["alice", "bob", "carol"], "1w",
+                                                                       "2026-01-05T09:00+00:00")
+    assert written["changes"] == [{"from": "2026-10-26T09:00+00:00", "members": ["bob", "carol", "dave", "erin"],
+                                   "first": "dave", "shift": "1d"}]
+    assert "overrides" not in written  # the two layers say it all
+    assert yaml.safe_load(text)["teams"]["ops"] == {"members": ["alice", "bob", "carol", "dave", "erin"]}
+    before = final_by_email(fake_pd, schedule_id)
+    assert differences(simulated(root, "ops", NOW, WEEKS), before, at(NOW), at(NOW) + WEEKS) == []
+    # apply writes the second layer as the mapping does (from its own start, dave first): the same pager
+    assert run("pagerduty", "apply", "--repo", str(root), "--now", NOW, env=pd_env).exit_code == 0
+    assert final_by_email(fake_pd, schedule_id) == before
+    assert run("pagerduty", "plan", "--repo", str(root), "--now", NOW, env=pd_env).exit_code == 0
+
+
+def test_a_layer_that_takes_over_between_handoffs_is_written_as_overrides_with_a_comment(
+        fake_pd: FakePagerDuty, pd_env: dict[str, str], run: Any, tmp_path: Path) -> None:
+    add_people(fake_pd)
+    a, b, c, d = (fake_pd.user_id(f"{p}@acme.example") for p in ("alice", "bob", "carol", "dave"))
+    # the old weekly layer hands over on a Thursday, mid-shift: no roster change can say that
+    schedule_id = fake_pd.add_schedule({"name": "ops", "time_zone": "UTC", "schedule_layers": [
+        layer([a, b], "2026-01-05T09:00:00Z", 604800, end="2026-10-29T09:00:00Z"),
+        layer([c, d], "2026-10-29T09:00:00Z", 604800, name="Autumn")]})
+    root, text = imported(run, pd_env, tmp_path, schedule_id)
+    written = yaml.safe_load(text)["rotations"]["ops"]
+    assert "changes" not in written and written["members"] == ["alice", "bob"]
+    assert ('    # PagerDuty layer "Autumn" from 2026-10-29 09:00 does not take over from the one before at a regular '
+            "handoff: its shifts are written as overrides") in text
+    assert {o["person"] for o in written["overrides"]} == {"carol", "dave"}
+    assert differences(simulated(root, "ops", NOW, WEEKS), final_by_email(fake_pd, schedule_id), at(NOW),
+                       at(NOW) + WEEKS) == []

@@ -33,7 +33,10 @@ def test_plan_lists_each_change_then_apply_makes_pagerduty_the_simulated_schedul
     assert first.exit_code == 1
     changes = json.loads(first.output)["changes"]
     assert changes[0] == {"action": "create_schedule", "rotation": "pay-eu", "schedule": None,
-                          "summary": "create schedule pay-eu (1 layer(s))", "layers": 1}
+                          "summary": "create schedule pay-eu (1 layer(s))", "layers": 1, "layer_details": [
+                              {"name": "roster 1 from 2026-01-06 12:00", "start": "2026-01-06T12:00:00+00:00",
+                               "end": None, "members": ["alice", "bob", "carol", "dave"],
+                               "turn_length_seconds": 604800, "restrictions": []}]}
     overrides = [(c["start"], c["end"], c["person"]) for c in changes if c["action"] == "create_override"]
     assert ("2026-11-03T12:00:00+00:00", "2026-11-05T12:00:00+00:00", "erin") in overrides
     # holiday pieces: one-day shifts from the shift that meets the holiday window, as the engine cuts them
