@@ -17,6 +17,7 @@ from .common import (
     fail,
     parse_instant,
     resolve_paths,
+    use_cache,
     write_output,
 )
 from .group import cli
@@ -36,9 +37,14 @@ from .locations import relative_to_repository
 @click.option("--online", is_flag=True, help="Also check GitHub logins and teams exist (GH001, GH002).")
 @click.option("--check-run", "check_run", is_flag=True,
               help="In GitHub Actions, also report as a check run with annotations (needs `checks: write`).")
+@click.option("--cache-dir", "cache_dir", metavar="DIR",
+              help="Keep what each unchanged file yields here (default: the user's cache directory, "
+                   "e.g. ~/.cache/ownership-as-code).")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Read every file afresh; use and write no cache.")
 @click.argument("changed", nargs=-1, metavar="[FILE]...")
 def check(config: str | None, repo: str | None, base: str | None, now: str | None, fmt: str | None,
-          output: str | None, strict: bool, online: bool, check_run: bool, changed: tuple[str, ...]) -> None:
+          output: str | None, strict: bool, online: bool, check_run: bool, cache_dir: str | None, no_cache: bool,
+          changed: tuple[str, ...]) -> None:
     """Run every rule on the whole repository; exit 1 when something blocks.
 
     With FILE arguments (as pre-commit passes the staged files), the check runs
@@ -51,6 +57,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     from ..sources.worktree import WorktreeSource
 
     instant = parse_instant(now, "--now")
+    use_cache(cache_dir, no_cache)
     root, config_path = resolve_paths(repo, config)
     worktree = WorktreeSource(str(root))
     loaded = None
