@@ -91,6 +91,14 @@ class Builder:
                     self._refuse_tag(event, loc)
                 raw = event.value
                 plain = not event.style
+                total += 1
+                if total > MAX_EXPANDED_NODES:
+                    self._too_big(loc)
+                if is_map and key is _NO_KEY and event.anchor is None:
+                    # A key, the usual one: a name kept as written (`1:` is the key "1"), so not resolved;
+                    # a quoted '<<' is an ordinary key.
+                    key, key_at, key_merges = raw, loc, plain and raw == "<<"
+                    continue
                 if not plain:
                     value = raw
                 elif raw in KEYWORDS:
@@ -99,9 +107,6 @@ class Builder:
                     value = resolve_plain(raw)
                 else:
                     value = raw
-                total += 1
-                if total > MAX_EXPANDED_NODES:
-                    self._too_big(loc)
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, raw, 1)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -165,9 +170,7 @@ class Builder:
             elif key is _NO_KEY:
                 if raw is None:
                     self.fail(loc, "a mapping key must be a plain name, not a list or mapping")
-                # Keys are names: keep their text as written (`1:` is the key "1"); a quoted '<<' is an
-                # ordinary key.
-                key, key_at, key_merges = raw, loc, plain and raw == "<<"
+                key, key_at, key_merges = raw, loc, plain and raw == "<<"  # an alias, or an anchored scalar
             else:
                 if key_merges:
                     merges, merge_at = self._merge_key(merges, merge_at, value, key_at)
