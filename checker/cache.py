@@ -28,7 +28,9 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import stat
 import sys
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -42,6 +44,7 @@ T = TypeVar("T")
 FORMAT = b"ownership-as-code cache 1"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 50_000  # past this, the oldest entries are removed (each changed file adds one)
+PRUNE_ONE_RUN_IN = 16
 _SUFFIX = ".json"
 
 
@@ -105,20 +108,23 @@ class FileCache:
         except OSError:
             pass  # a cache that cannot be written is only slower
 
-    def prune(self) -> None:
-        """Keep the directory bounded: past MAX_ENTRIES, remove the oldest entries (a tenth beyond)."""
-        if not self._wrote:
+    def prune(self, always: bool = False) -> None:
+        """Keep the directory bounded: past MAX_ENTRIES, remove the oldest entries (down to nine tenths),
+        and temporary files a crash left behind. Looked at by one run in PRUNE_ONE_RUN_IN of those that
+        wrote something (listing 50,000 entries is not free), or always."""
+        if not always and (not self._wrote or os.urandom(1)[0] % PRUNE_ONE_RUN_IN):
             return
         try:
             with os.scandir(self._fd if self._fd is not None else self.directory) as listing:
-                entries = [(e.stat(follow_symlinks=False).st_mtime_ns, e.name) for e in listing
-                           if e.name.endswith(_SUFFIX) and e.is_file(follow_symlinks=False)]
+                found = [(e.stat(follow_symlinks=False).st_mtime_ns, e.name) for e in listing
+                         if e.name.endswith((_SUFFIX, ".tmp")) and not e.is_dir(follow_symlinks=False)]
         except OSError:
             return
-        if len(entries) <= MAX_ENTRIES:
-            return
-        entries.sort()
-        for _, name in entries[:len(entries) - MAX_ENTRIES * 9 // 10]:
+        an_hour_ago = time.time_ns() - 3600 * 10**9
+        for _, name in (item for item in found if item[1].endswith(".tmp") and item[0] < an_hour_ago):
+            self._unlink(name)
+        entries = sorted(item for item in found if item[1].endswith(_SUFFIX))
+        for _, name in entries[:len(entries) - MAX_ENTRIES * 9 // 10] if len(entries) > MAX_ENTRIES else []:
             self._unlink(name)
 
     def _path(self, name: str) -> str:
@@ -126,8 +132,11 @@ class FileCache:
         return name if self._fd is not None else os.path.join(self.directory, name)
 
     def _read(self, name: str) -> bytes:
-        fd = os.open(self._path(name), os.O_RDONLY | _NOFOLLOW | _BINARY, dir_fd=self._fd)
+        # O_NONBLOCK: a named pipe put where an entry belongs must not hang the run (it is then refused).
+        fd = os.open(self._path(name), os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY, dir_fd=self._fd)
         with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError("not a regular file")
             data = handle.read(MAX_ENTRY_BYTES + 1)
         if len(data) > MAX_ENTRY_BYTES:
             raise OSError("cache entry too large")
@@ -265,4 +274,5 @@ def _stamp(path: str) -> str:
 
 _DIR_FD = os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd and os.scandir in os.supports_fd  # replace: as rename
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where entries are opened by path
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)

@@ -186,6 +186,18 @@ def test_an_entry_that_is_a_symlink_is_not_followed(run: Any, tmp_path: Path) ->
     assert len(list(elsewhere.iterdir())) == len(entries(cache_dir))
 
 
+def test_a_named_pipe_where_an_entry_belongs_is_refused_not_waited_on(run: Any, tmp_path: Path) -> None:
+    root = REPO_ROOT / "examples" / "acme"
+    cache_dir = tmp_path / "cache"
+    truth = check_json(run, root, "--no-cache")
+    check_json(run, root, "--cache-dir", str(cache_dir))
+    for entry in entries(cache_dir):
+        entry.unlink()
+        os.mkfifo(entry)
+    assert check_json(run, root, "--cache-dir", str(cache_dir)) == truth  # no hang; the pipes are replaced
+    assert all(entry.is_file() for entry in entries(cache_dir))
+
+
 def test_a_new_checker_never_reads_an_old_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = cache.FileCache(str(tmp_path))
     key = store.key("yaml", "a.yaml", b"a: 1\n")
@@ -201,8 +213,12 @@ def test_the_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     store = cache.FileCache(str(tmp_path))
     for index in range(25):
         store.save(store.key("yaml", f"f{index}.yaml", b""), index)
-    store.prune()
+    left_by_a_crash = tmp_path / ".abc.json.1.ffff.tmp"
+    left_by_a_crash.write_text("half an entry")
+    os.utime(left_by_a_crash, (1, 1))
+    store.prune(always=True)
     assert len(entries(tmp_path)) <= 10
+    assert not left_by_a_crash.exists()
 
 
 # ---------------------------------------------------------------- the codec, against the loader itself
