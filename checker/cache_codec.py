@@ -86,23 +86,36 @@ def read_loaded_yaml(plain: Any, path: str) -> LoadedYaml:
 
 
 def _node(value: Any, path: str, budget: list[int], depth: int) -> Any:
-    budget[0] -= 1
+    """A container as [tag, line, column, ...]; locations are written inline (a Location is a tuple
+    (file, line, column)), as a large config has ~10^5 of them."""
+    budget[0] -= 1 + (len(value) if isinstance(value, (YMap, YSeq)) else 0)  # itself and its items
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise Uncacheable
     if isinstance(value, YMap):
         out: list[Any] = [_MAP, *location(value.loc, path)]
+        key_locs, value_locs = value.key_locs, value.value_locs
         for key, item in value.items():
-            out += [key, *location(value.key_locs[key], path), *location(value.value_locs[key], path),
-                    _node(item, path, budget, depth + 1)]
+            key_at, value_at = key_locs[key], value_locs[key]
+            if key_at[0] != path or value_at[0] != path:
+                raise Uncacheable
+            out += (key, key_at[1], key_at[2], value_at[1], value_at[2],
+                    _node(item, path, budget, depth + 1) if isinstance(item, (YMap, YSeq)) else _scalar_out(item))
         return out
     if isinstance(value, YSeq):
         out = [_SEQ, *location(value.loc, path)]
-        for item_loc, item in zip(value.item_locs, value, strict=True):
-            out += [*location(item_loc, path), _node(item, path, budget, depth + 1)]
+        for item_at, item in zip(value.item_locs, value, strict=True):
+            if item_at[0] != path:
+                raise Uncacheable
+            out += (item_at[1], item_at[2],
+                    _node(item, path, budget, depth + 1) if isinstance(item, (YMap, YSeq)) else _scalar_out(item))
         return out
-    if type(value) in _SCALARS:
-        return value
-    raise Uncacheable
+    return _scalar_out(value)
+
+
+def _scalar_out(value: Any) -> Any:
+    if type(value) not in _SCALARS:
+        raise Uncacheable
+    return value
 
 
 def _read_node(plain: Any, path: str, depth: int) -> Any:
@@ -178,12 +191,15 @@ def read_alerts(plain: Any, path: str, rules: frozenset[str]) -> tuple[list[Aler
     return found, read_diagnostics(plain.get("diagnostics"), path, rules)
 
 
+_READER_DEFAULTS = (_ALERT_DEFAULTS.owner_labels, _ALERT_DEFAULTS.runbook_annotations,
+                    _ALERT_DEFAULTS.paging_severities, None, None, False, None, None)
+
+
 def _reader_fields_only(alert: Alert) -> bool:
     """Nothing set beyond what a reader sets (the subject follows from the name and file)."""
-    return (alert.owner_labels, alert.runbook_annotations, alert.paging_severities, alert.path_owner,
-            alert.owner_label, alert.owned_by_path, alert.team, alert.service, alert.subject) == (
-        _ALERT_DEFAULTS.owner_labels, _ALERT_DEFAULTS.runbook_annotations, _ALERT_DEFAULTS.paging_severities,
-        None, None, False, None, None, alert.short_subject)
+    return alert.subject == alert.short_subject and (
+        alert.owner_labels, alert.runbook_annotations, alert.paging_severities, alert.path_owner,
+        alert.owner_label, alert.owned_by_path, alert.team, alert.service) == _READER_DEFAULTS
 
 
 def _pairs(texts: dict[str, str], locs: dict[str, Location], path: str) -> list[Any]:
@@ -191,7 +207,10 @@ def _pairs(texts: dict[str, str], locs: dict[str, Location], path: str) -> list[
         raise Uncacheable
     out: list[Any] = []
     for name, text in texts.items():
-        out += [name, text, *location(locs[name], path)]
+        at = locs[name]
+        if at[0] != path:
+            raise Uncacheable
+        out += (name, text, at[1], at[2])
     return out
 
 
