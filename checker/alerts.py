@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
+from . import cache_codec
+from .cache import cached
 from .diagnostics import Diagnostic, Location, Severity
 from .globs import excluded
 from .load import MAX_FILE_BYTES
@@ -22,6 +24,7 @@ from .routing import AlertmanagerConfig
 from .sources import Source, SourceError, normalize_repo_path, pattern_problem
 
 Reader = Callable[[bytes, str], tuple[list[Alert], list[Diagnostic]]]
+READER_RULES = frozenset({"ALR005"})  # the only rule a reader raises (a cached entry with another is forged)
 
 
 def read_routing(model: Model, source: Source) -> tuple[AlertmanagerConfig | None, list[Diagnostic]]:
@@ -74,7 +77,7 @@ def read_alerts(model: Model, source: Source) -> tuple[list[Alert], list[Diagnos
                 if path in seen or excluded(path, exclude):
                     continue
                 seen.add(path)
-                found, file_problems = _read_file(reader, source, path)
+                found, file_problems = _read_file(reader, alert_source.type, source, path)
                 for alert in found:
                     _apply_source(alert, alert_source)
                 alerts.extend(found)
@@ -105,12 +108,15 @@ def _apply_source(alert: Alert, alert_source: AlertSource) -> None:
     alert.path_owner = alert_source.owner
 
 
-def _read_file(reader: Reader, source: Source, path: str) -> tuple[list[Alert], list[Diagnostic]]:
+def _read_file(reader: Reader, kind: str, source: Source, path: str) -> tuple[list[Alert], list[Diagnostic]]:
+    """The file's alerts and problems; what an unchanged file gave last time when the cache has it."""
     try:
         data = source.read(path, MAX_FILE_BYTES)
     except SourceError as exc:
         return [], [Diagnostic("ALR005", Severity.ERROR, f"file/{path}", str(exc), Location(path))]
-    return reader(data, path)
+    return cached(f"alerts/{kind}", path, data, lambda: reader(data, path),
+                  lambda read: cache_codec.alerts(read, path),
+                  lambda plain: cache_codec.read_alerts(plain, path, READER_RULES))
 
 
 def owner_label_of(alert: Alert) -> tuple[str, str] | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from . import cache_codec
+from .cache import Invalid, Uncacheable, cached
 from .diagnostics import Diagnostic, Location, Severity
-from .load import MAX_FILE_BYTES, YMap, read_yaml, value_loc
+from .load import MAX_FILE_BYTES, LoadedYaml, YMap, read_yaml, value_loc
 from .model import Model, ModelBuilder
 from .schema import validate
 from .sources import Source, SourceError, normalize_repo_path, pattern_problem
@@ -53,7 +55,7 @@ def _problem(rule: str, file: str, loc: Location, message: str) -> Diagnostic:
 
 
 def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], included: bool = False) -> object:
-    loaded = read_yaml(data, path)
+    loaded = _read_yaml(data, path)
     diagnostics.extend(loaded.diagnostics)
     if not loaded.ok:
         return None
@@ -66,12 +68,37 @@ def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], includ
     if included and isinstance(document, YMap) and "include" in document:
         diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
                                     "include is read only from the main config; move this list there"))
-    diagnostics.extend(validate(document, path))
+    diagnostics.extend(_schema_problems(data, path, document))
     if not included and isinstance(document, YMap) and "version" not in document:
         # Required of the main file only, so the schema validates includes too (they need none).
         diagnostics.append(Diagnostic("CFG002", Severity.ERROR, f"file/{path}",
                                       "the top level is missing required key 'version'", document.loc))
     return document
+
+
+def _read_yaml(data: bytes, path: str) -> LoadedYaml:
+    """read_yaml, or its result for the same bytes from the cache (a large config is ~10^5 nodes)."""
+    return cached("yaml", path, data, lambda: read_yaml(data, path),
+                  lambda loaded: cache_codec.loaded_yaml(loaded, node_budget=len(data)),
+                  lambda plain: cache_codec.read_loaded_yaml(plain, path))
+
+
+def _schema_problems(data: bytes, path: str, document: object) -> list[Diagnostic]:
+    """validate(); that the same bytes passed the schema before is remembered (an invalid config is
+    validated again: its messages come from jsonschema)."""
+    return cached("schema", path, data, lambda: validate(document, path), _valid_only, _read_valid)
+
+
+def _valid_only(problems: list[Diagnostic]) -> bool:
+    if problems:
+        raise Uncacheable
+    return True
+
+
+def _read_valid(plain: object) -> list[Diagnostic]:
+    if plain is not True:
+        raise Invalid
+    return []
 
 
 def _included_files(source: Source, main: YMap, main_path: str, diagnostics: list[Diagnostic]) -> list[str]:

@@ -12,13 +12,14 @@ and, once declared, satisfies discovery.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from . import cache_codec
+from .cache import Invalid, cached
 from .diagnostics import Diagnostic, Location, Severity
 from .globs import excluded
 from .load import MAX_FILE_BYTES, read_yaml, value_loc
@@ -43,6 +44,8 @@ def suggested_name(found: str) -> str:
     encoded = _NOT_A_NAME.sub("-", found.encode("punycode").decode("ascii").lower()).strip("-._")
     if encoded and not found.isascii():
         return "xn--" + encoded
+    import hashlib  # rarely needed: kept off start-up
+
     return "unnamed-" + hashlib.blake2b(found.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
 
 
@@ -103,11 +106,20 @@ def _nothing_matched(entry: DiscoverySource, matched: int) -> Diagnostic:
 
 def _from_manifests(source: Source, path: str, kind: str, problems: list[Diagnostic]) -> list[_Found]:
     try:
-        loaded = read_yaml(source.read(path, MAX_FILE_BYTES), path)
+        data = source.read(path, MAX_FILE_BYTES)
     except SourceError as exc:
         problems.append(Diagnostic("CFG001", Severity.ERROR, f"file/{path}", str(exc), Location(path)))
         return []
-    problems.extend(loaded.diagnostics)
+    found, file_problems = cached(f"discovery/{kind}", path, data, lambda: _read_manifests(data, path, kind),
+                                  lambda read: _encode_found(read, path),
+                                  lambda plain: _decode_found(plain, path, kind))
+    problems.extend(file_problems)
+    return found
+
+
+def _read_manifests(data: bytes, path: str, kind: str) -> tuple[list[_Found], list[Diagnostic]]:
+    """What one manifest declares (Kubernetes workloads, or Backstage components), and its YAML problems."""
+    loaded = read_yaml(data, path)
     wanted = KUBERNETES_WORKLOADS if kind == "kubernetes" else frozenset({"Component"})
     out = []
     for document in loaded.documents:
@@ -121,7 +133,27 @@ def _from_manifests(source: Source, path: str, kind: str, problems: list[Diagnos
             found.lifecycle = spec.get("lifecycle") if isinstance(spec.get("lifecycle"), str) else None
             found.owner = spec.get("owner") if isinstance(spec.get("owner"), str) else None
         out.append(found)
-    return out
+    return out, loaded.diagnostics
+
+
+def _encode_found(read: tuple[list[_Found], list[Diagnostic]], path: str) -> dict[str, object]:
+    found, problems = read
+    return {"found": [[f.name, *cache_codec.location(f.location, path), f.lifecycle, f.owner] for f in found],
+            "diagnostics": cache_codec.diagnostics(problems, path)}
+
+
+def _decode_found(plain: object, path: str, kind: str) -> tuple[list[_Found], list[Diagnostic]]:
+    if not isinstance(plain, dict) or not isinstance(plain.get("found"), list):
+        raise Invalid
+    found = []
+    for item in plain["found"]:
+        if not isinstance(item, list) or len(item) != 5:
+            raise Invalid
+        name, line, column, lifecycle, owner = item
+        if type(name) is not str or not name or not all(v is None or type(v) is str for v in (lifecycle, owner)):
+            raise Invalid
+        found.append(_Found(name, kind, cache_codec.read_location([line, column], path), path, lifecycle, owner))
+    return found, cache_codec.read_diagnostics(plain.get("diagnostics"), path, frozenset({"CFG001", "CFG003"}))
 
 
 def _workload_name(document: Any, kinds: frozenset[str]) -> tuple[str | None, Location | None]:

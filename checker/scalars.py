@@ -16,16 +16,17 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _MAX_NUMBER_CHARS = 40  # longer digit strings stay strings (int() refuses >4300 digits)
+# For the loader's fast path: a plain scalar that is not a keyword and does not start with one of
+# NUMBER_START is a string as written (non-ASCII digits included: the patterns above are ASCII).
+KEYWORDS: dict[str, Any] = {**dict.fromkeys(_NULL), **_BOOL}
+NUMBER_START = frozenset("0123456789+-.")
 
 
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted, untagged) scalar under YAML 1.2 core rules."""
-    if text in _NULL:
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
-    first = text[0]
-    if not (first.isdigit() or first in "+-."):
+    if text in KEYWORDS:
+        return KEYWORDS[text]
+    if text[0] not in NUMBER_START:
         return text
     if len(text) > _MAX_NUMBER_CHARS:
         return text

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, Severity
 from .load import YMap, key_loc, locate
+from .schema_fast import conforms, ecma_anchored, regex
+
+__all__ = ["conforms", "ecma_anchored", "jsonschema_validator", "schema", "schema_text", "validate"]
 
 _SUBJECT_KINDS = {"services": "service", "teams": "team", "rotations": "rotation", "people": "person"}
 _TYPE_NAMES = {
@@ -20,11 +21,18 @@ _TYPE_NAMES = {
 
 
 def schema_text() -> str:
-    """The schema as shipped: package data when installed, else the repo's schemas/ (source checkout)."""
-    packaged = resources.files("checker").joinpath("ownership.schema.json")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parent.parent / "schemas" / "ownership.schema.json").read_text("utf-8")
+    """The schema as shipped: package data beside this module when installed, else the repo's schemas/
+    (a source checkout); importlib.resources only for a package that is not plain files (a zip), as its
+    import and readers cost ~10 ms of every start-up."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.path.join(here, "ownership.schema.json"),
+                      os.path.join(os.path.dirname(here), "schemas", "ownership.schema.json")):
+        if os.path.isfile(candidate):
+            with open(candidate, encoding="utf-8") as handle:
+                return handle.read()
+    from importlib import resources
+
+    return resources.files("checker").joinpath("ownership.schema.json").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -35,135 +43,17 @@ def schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def jsonschema_validator() -> Any:
-    """jsonschema's Draft 7 validator for our schema, with `pattern` read as ECMA-262 reads it (see _regex)."""
+    """jsonschema's Draft 7 validator for our schema, with `pattern` read as ECMA-262 reads it (see regex)."""
     # No format checker: formats are checked by the model with better messages,
     # and jsonschema's format checkers are slow to import.
     from jsonschema import Draft7Validator, ValidationError, validators
 
     def pattern(validator: Any, expected: str, instance: Any, _schema: Any) -> Any:
-        if validator.is_type(instance, "string") and not _regex(expected).search(instance):
+        if validator.is_type(instance, "string") and not regex(expected).search(instance):
             yield ValidationError(f"{instance!r} does not match {expected!r}")
 
     # jsonschema hands `pattern` to Python's re, whose `$` also matches before a final newline.
     return validators.extend(Draft7Validator, {"pattern": pattern})(schema())  # type: ignore[no-untyped-call]
-
-
-# ---------------------------------------------------------------- the fast path
-#
-# Pre-commit runs this on every commit, and a valid config is the common case.
-# `conforms` answers "is it valid?" for the keywords schemas/ownership.schema.json
-# uses, in one pass and without importing jsonschema (whose import alone costs
-# ~100 ms); only an invalid config goes to jsonschema for its error messages.
-# tests/test_schema.py checks the two agree.
-
-_TYPES: dict[str, Any] = {
-    "object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool)
-    or isinstance(v, float) and v.is_integer(),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-}
-
-
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> Any:
-    import re
-
-    return re.compile(ecma_anchored(pattern))
-
-
-def ecma_anchored(pattern: str) -> str:
-    """A schema pattern for Python's re with ECMA-262's (JSON Schema's) meaning of `$`: the end of the
-    string. Python's `$` also matches before a final newline, so `^[a-z]+$` would accept "abc\\n" and
-    a name could split a CODEOWNERS, text or .ics line. (`^` already means the start without MULTILINE.)"""
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if pattern.startswith("^]", i + 1) or pattern.startswith("]", i + 1):  # a leading ']' is a member
-                skip = 3 if pattern[i + 1] == "^" else 2
-                out.append(pattern[i:i + skip])
-                i += skip
-                continue
-        elif c == "$":
-            c = "\\Z"
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-def _is_type(value: Any, name: str) -> bool:
-    check = _TYPES[name]
-    return check(value) if callable(check) and not isinstance(check, type) else isinstance(value, check)
-
-
-def conforms(value: Any, node: dict[str, Any], root: dict[str, Any] | None = None) -> bool:
-    """True when value is valid against node (a subset of draft-07: the keywords our schema uses)."""
-    root = root if root is not None else node
-    while "$ref" in node:
-        node = _pointer(root, node["$ref"])
-    kind = node.get("type")
-    if kind is not None and not (any(_is_type(value, k) for k in kind) if isinstance(kind, list)
-                                 else _is_type(value, kind)):
-        return False
-    if "const" in node and not (value == node["const"] and type(value) is type(node["const"])):
-        return False
-    if "enum" in node and not any(value == e and type(value) is type(e) for e in node["enum"]):
-        return False
-    if isinstance(value, str):
-        if len(value) < node.get("minLength", 0):
-            return False
-        if "pattern" in node and not _regex(node["pattern"]).search(value):
-            return False
-    if (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and ("minimum" in node and value < node["minimum"] or "maximum" in node and value > node["maximum"])):
-        return False
-    if isinstance(value, list):
-        if not node.get("minItems", 0) <= len(value) <= node.get("maxItems", len(value)):
-            return False
-        items = node.get("items")
-        if items is not None and not all(conforms(item, items, root) for item in value):
-            return False
-    if isinstance(value, dict) and not _conforms_object(value, node, root):
-        return False
-    if "allOf" in node and not all(conforms(value, sub, root) for sub in node["allOf"]):
-        return False
-    return "anyOf" not in node or any(conforms(value, sub, root) for sub in node["anyOf"])
-
-
-def _pointer(root: dict[str, Any], ref: str) -> dict[str, Any]:
-    """The node a local `$ref` (`#/definitions/name`, `#/properties/policy/...`) points at."""
-    node: Any = root
-    for part in ref.removeprefix("#/").split("/"):
-        node = node[part]
-    return node  # type: ignore[no-any-return]
-
-
-def _conforms_object(value: dict[str, Any], node: dict[str, Any], root: dict[str, Any]) -> bool:
-    if not node.get("minProperties", 0) <= len(value) <= node.get("maxProperties", len(value)):
-        return False
-    if any(key not in value for key in node.get("required", ())):
-        return False
-    names = node.get("propertyNames")
-    if names is not None and not all(conforms(key, names, root) for key in value):
-        return False
-    properties = node.get("properties", {})
-    extra = node.get("additionalProperties", True)
-    for key, item in value.items():
-        if key in properties:
-            if not conforms(item, properties[key], root):
-                return False
-        elif extra is False or isinstance(extra, dict) and not conforms(item, extra, root):
-            return False
-    return True
 
 
 def known_keys(section_schema: dict[str, Any]) -> list[str]:
@@ -238,6 +128,8 @@ def _explain(error: Any, root: Any, file: str, default: Location) -> list[Diagno
         for key in instance:
             if key in allowed:
                 continue
+            import difflib  # only for an invalid config
+
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(allowed)}"
             out.append(_cfg002(subject, key_loc(instance, key, loc), f"unknown key '{key}' in {where}; {hint}"))

@@ -33,6 +33,17 @@ def check_repo(root: Path, now: datetime = NOW) -> CheckResult:
     return run_check(WorktreeSource(str(root)), "ownership.yaml", now)
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """`check` keeps a per-user cache (checker/cache.py): each test gets its own, never the real one,
+    and no test's cache outlives it."""
+    from checker import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    cache.deactivate()
+
+
 @pytest.fixture
 def repo(tmp_path: Path):  # type: ignore[no-untyped-def]
     """repo(config, files) -> path of a fresh repository holding them."""

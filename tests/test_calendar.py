@@ -9,6 +9,7 @@ import re
 from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
@@ -113,9 +114,13 @@ def read_vobject(data: bytes) -> list[tuple[str, str, datetime, datetime]]:
 
 def read_ics(data: bytes) -> list[tuple[str, str, datetime, datetime]]:
     import ics
+    import tatsu.color
 
-    return sorted((e.uid, e.name, e.begin.datetime.astimezone(UTC), e.end.datetime.astimezone(UTC))
-                  for e in ics.Calendar(data.decode("utf-8")).events)
+    # ics's grammar (TatSu) calls colorama.init() on every line it parses where colorama is installed; each call
+    # wraps sys.stdout once more until isatty() recurses too deep. Colour is irrelevant to parsing.
+    with mock.patch.object(tatsu.color, "init", lambda: None):
+        events = ics.Calendar(data.decode("utf-8")).events
+    return sorted((e.uid, e.name, e.begin.datetime.astimezone(UTC), e.end.datetime.astimezone(UTC)) for e in events)
 
 
 def read_ical(data: bytes) -> list[tuple[str, str, datetime, datetime]]:

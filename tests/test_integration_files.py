@@ -99,7 +99,9 @@ def test_the_reusable_workflow_runs_the_action_at_its_own_commit() -> None:
     steps = yaml.safe_load((REPO_ROOT / ".github/workflows/ownership.yml").read_text())["jobs"]["ownership"]["steps"]
     own = steps[1]["with"]
     assert own["repository"] == "${{ job.workflow_repository }}" and own["ref"] == "${{ job.workflow_sha }}"
-    assert steps[2]["uses"] == f"./{own['path']}"
+    assert steps[-1]["uses"] == f"./{own['path']}"
+    cache = next(step for step in steps if step["uses"].startswith("actions/cache@"))
+    assert cache["with"]["key"].startswith("ownership-as-code-${{ job.workflow_sha }}-")  # one cache per checker
 
 
 def test_the_release_workflow_tags_from_pyproject_on_the_default_branch_only() -> None:
@@ -123,7 +125,7 @@ def test_readme_snippets_pin_third_party_actions_and_name_a_published_release() 
         else:
             assert PINNED.match(target) and VERSION_COMMENT.match(comment), target
             assert target in pinned_here, f"{target}: the README pins what the workflows pin"
-    assert ours == 2
+    assert ours == 3
     assert f"rev: v{_version()}" in readme
 
 

@@ -16,6 +16,7 @@ from .common import (
     fail,
     parse_instant,
     resolve_paths,
+    use_cache,
     write_output,
 )
 from .group import cli
@@ -41,9 +42,14 @@ from .scope import FORMATS
 @click.option("--staged", is_flag=True,
               help="Run only if a file staged in git (added, changed or deleted) can change the result; the "
                    "pre-commit hook passes this.")
+@click.option("--cache-dir", "cache_dir", metavar="DIR",
+              help="Keep what each unchanged file yields here (default: the user's cache directory, "
+                   "e.g. ~/.cache/ownership-as-code).")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Read every file afresh; use and write no cache.")
 @click.argument("changed", nargs=-1, metavar="[FILE]...")
 def check(config: str | None, repo: str | None, base: str | None, now: str | None, fmt: str | None,
-          output: str | None, strict: bool, online: bool, check_run: bool, staged: bool,
+          output: str | None, strict: bool, online: bool, check_run: bool, staged: bool, cache_dir: str | None,
+          no_cache: bool,
           changed: tuple[str, ...]) -> None:
     """Run every rule on the whole repository; exit 1 when something blocks.
 
@@ -59,6 +65,7 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
     from ..sources.worktree import WorktreeSource
 
     instant = parse_instant(now, "--now")
+    use_cache(cache_dir, no_cache)
     root, config_path = resolve_paths(repo, config)
     worktree = WorktreeSource(str(root))
     hint = scope_of_run(root, config_path, changed, staged) if changed or staged else ""

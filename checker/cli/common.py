@@ -67,6 +67,16 @@ def config_options(command: Any) -> Any:
     return click.option("--config", "config", metavar="F", help="Config file (default: ownership.yaml).")(command)
 
 
+def use_cache(cache_dir: str | None, no_cache: bool) -> None:
+    """--cache-dir / --no-cache: where what each unchanged file yields is kept (checker/cache.py)."""
+    from ..cache import activate
+    from ..escape import terminal
+
+    note = activate(cache_dir, enabled=not no_cache)
+    if note:
+        click.echo(f"ownership: {terminal(note)}", err=True)
+
+
 def load_model(repo: str | None, config: str | None, refuse_errors: bool = False) -> Any:
     """The resolved model, for commands that read the config without checking it; with refuse_errors
     (commands that write elsewhere from it), a config with errors is a usage error."""

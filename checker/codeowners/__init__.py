@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ..escape import terminal
 from ..sources import EntryKind, Source
 from .block import BEGIN, END
@@ -32,6 +30,8 @@ def find(source: Source) -> str | None:
 
 def diff(current: str, wanted: str, path: str) -> str:
     """A unified diff for the terminal: each line's text escaped (a hand-written line may hold escape sequences)."""
+    import difflib  # only for `codeowners --check`: off the start-up path
+
     lines = difflib.unified_diff(split_lines(current), split_lines(wanted), lineterm="",
                                  fromfile=f"{path} (now)", tofile=f"{path} (from ownership.yaml)")
     return "".join(terminal(line) + "\n" for line in lines)

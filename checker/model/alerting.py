@@ -7,7 +7,6 @@ records what the config says, and checks its names (CFG003, CFG004).
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ..diagnostics import Location
@@ -52,6 +51,8 @@ class AlertingReader(ValueReader):
         for source in self.model.alert_sources:
             if source.owner is None or source.owner in self.model.teams or source.owner in self.model.services:
                 continue
+            import difflib  # only for an unknown owner: off the start-up path
+
             close = difflib.get_close_matches(source.owner, names, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "declare it under teams: or services:"
             self.problem("CFG004", f"file/{source.node.loc.file}", source.node.at("owner"),

@@ -8,7 +8,6 @@ references) and CFG005 (impossible values).
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location
@@ -227,6 +226,8 @@ class ModelBuilder(PolicyReader, RotationReader, AlertingReader):
         if name in table:
             return
         kind = {"people": "person", "teams": "team", "rotations": "rotation"}[section]
+        import difflib  # only for a name that is not declared
+
         close = difflib.get_close_matches(name, list(table), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"declare it under {section}:"
         self.problem("CFG004", subject, loc, f"{where} names {kind} '{name}', which is not declared; {hint}")

@@ -60,12 +60,12 @@ def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
     Fixed:
         labels: {severity: critical, team: payments}
     """
-    import difflib
-
     names = list(ctx.model.teams) + list(ctx.model.services)
     for alert in ctx.model.alerts:
         if alert.owner_label is None or alert.team is not None or alert.service is not None:
             continue
+        import difflib  # only for an unknown owner: off the start-up path
+
         value = alert.labels[alert.owner_label]
         close = difflib.get_close_matches(value, names, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "declare it, or name a declared team or service"
@@ -237,8 +237,6 @@ def routing_config_invalid(ctx: Context) -> Iterator[Finding]:
         teams:
           payments: {receivers: [payments-pager]}
     """
-    import difflib
-
     config = ctx.model.alertmanager
     if config is None:
         return  # unreadable: the reader has said why
@@ -246,6 +244,8 @@ def routing_config_invalid(ctx: Context) -> Iterator[Finding]:
         for receiver, loc in zip(team.receivers, team.receiver_locs):
             if receiver in config.receivers:
                 continue
+            import difflib  # only for an unknown receiver: off the start-up path
+
             close = difflib.get_close_matches(receiver, list(config.receivers), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"define it in {config.path}, or fix the name"
             yield Finding(f"team/{team.name}", loc,

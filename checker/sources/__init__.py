@@ -69,6 +69,12 @@ def list_paths(raw_paths: Iterable[str]) -> Listing:
 def _shown(raw: str) -> tuple[str, str | None]:
     """A raw path as printable text (bytes that are not UTF-8 and control characters as \\xNN), and why
     the name cannot be used, or None."""
+    if raw.isascii() and raw.isprintable() and "\\" not in raw and len(raw) <= MAX_PATH_LENGTH:
+        return raw, None  # the usual name (ASCII, no control character): nothing to escape or refuse
+    return _shown_in_full(raw)
+
+
+def _shown_in_full(raw: str) -> tuple[str, str | None]:
     shown = UNPRINTABLE.sub(_escaped, raw)
     if len(raw) > MAX_PATH_LENGTH:
         return shown, f"is longer than {MAX_PATH_LENGTH} characters"

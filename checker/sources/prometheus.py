@@ -15,7 +15,7 @@ from typing import Any
 
 from ..bounded import MAX_DIAGNOSTICS_PER_RULE_AND_FILE
 from ..diagnostics import Diagnostic, Location, Severity
-from ..load import read_yaml, value_loc
+from ..load import YMap, read_yaml, value_loc
 from ..model import Alert
 from .templates import template_marker
 
@@ -133,14 +133,14 @@ def _read_groups(groups: Any, loc: Location, path: str, alerts: list[Alert], pro
                          f"(first at line {first.line}); Prometheus refuses the file: rename one")
         else:
             names[name] = value_loc(group, "name", group_loc)
-        group_labels = _labels_block(group, "labels", group_loc, f"group {name}", problems)
+        group_labels, group_label_locs = _labels_block(group, "labels", group_loc, f"group {name}", problems)
         for position, rule in enumerate(rules or []):
             rule_loc = value_loc(rules, position, group_loc)
             alert = _read_rule(rule, rule_loc, path, name, problems)
             if alert is not None:
-                for label, (value, label_loc) in group_labels.items():
+                for label, value in group_labels.items():
                     if label not in alert.labels:  # the rule's own labels win, as in Prometheus
-                        alert.labels[label], alert.label_locs[label] = value, label_loc
+                        alert.labels[label], alert.label_locs[label] = value, group_label_locs[label]
                 alerts.append(alert)
 
 
@@ -154,28 +154,31 @@ def _read_rule(rule: Any, loc: Location, path: str, group: str, problems: Proble
     if not isinstance(name, str) or not name:
         problems.add(loc, "a rule needs `alert: <name>` (or `record:` for a recording rule)")
         return None
-    alert = Alert(name, path, value_loc(rule, "alert", loc), group)
-    for label, (value, label_loc) in _labels_block(rule, "labels", loc, f"alert {name}", problems).items():
-        alert.labels[label], alert.label_locs[label] = value, label_loc
-    for key, (value, key_loc) in _labels_block(rule, "annotations", loc, f"alert {name}", problems).items():
-        alert.annotations[key], alert.annotation_locs[key] = value, key_loc
-    return alert
+    labels, label_locs = _labels_block(rule, "labels", loc, f"alert {name}", problems)
+    annotations, annotation_locs = _labels_block(rule, "annotations", loc, f"alert {name}", problems)
+    return Alert(name, path, value_loc(rule, "alert", loc), group, labels, label_locs, annotations, annotation_locs)
 
 
 def _labels_block(owner: Any, key: str, loc: Location, what: str,
-                  problems: Problems) -> dict[str, tuple[str, Location]]:
-    """A `labels:` or `annotations:` mapping as text values (as Prometheus reads scalars), with locations."""
+                  problems: Problems) -> tuple[dict[str, str], dict[str, Location]]:
+    """A `labels:` or `annotations:` mapping as text values (as Prometheus reads scalars), and where each
+    value is written. (Read for every one of tens of thousands of alerts: kept to one pass.)"""
     block = owner.get(key)
     if block is None:
-        return {}
+        return {}, {}
     if not isinstance(block, dict):
         problems.add(value_loc(owner, key, loc), f"`{key}` of {what} must be a mapping of names to values")
-        return {}
-    out: dict[str, tuple[str, Location]] = {}
+        return {}, {}
+    written: dict[str, Location] = block.value_locs if isinstance(block, YMap) else {}
+    fallback = block.loc if isinstance(block, YMap) else loc  # as value_loc places a value without one
+    texts: dict[str, str] = {}
+    locs: dict[str, Location] = {}
     for label, value in block.items():
-        if isinstance(value, (dict, list)):
-            problems.add(value_loc(block, label, loc), f"{key[:-1]} {label} of {what} must be a plain value")
-            continue
-        text = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-        out[str(label)] = (text, value_loc(block, label, loc))
-    return out
+        if type(value) is not str:
+            if isinstance(value, (dict, list)):
+                problems.add(written.get(label, fallback), f"{key[:-1]} {label} of {what} must be a plain value")
+                continue
+            value = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+        label = str(label)
+        texts[label], locs[label] = value, written.get(label, fallback)
+    return texts, locs

@@ -12,11 +12,13 @@ class WorktreeSource(Source):
     def __init__(self, root: str) -> None:
         self.root = os.path.realpath(root)
         self._listing: Listing | None = None
+        self._listed_files: frozenset[str] = frozenset()  # the listing's usable files, once it is read
         self._kinds: dict[str, EntryKind] = {}  # a run looks at the same runbooks many times
 
     def listing(self) -> Listing:
         if self._listing is None:
             self._listing = list_paths(self._walk())
+            self._listed_files = frozenset(self._listing.files) - self._listing.unusable.keys()
         return self._listing
 
     def _walk(self) -> list[str]:
@@ -44,6 +46,8 @@ class WorktreeSource(Source):
         return found
 
     def kind(self, path: str) -> EntryKind:
+        if path in self._listed_files:
+            return EntryKind.FILE  # the walk reached it without following a symlink or entering a submodule
         if path not in self._kinds:
             self._kinds[path] = self._kind(path)
         return self._kinds[path]

@@ -29,6 +29,7 @@ SIZES = {
     "small": Size("small", teams=2, alert_files=2, alerts_per_file=10),
     "large": Size("large", teams=500, alert_files=500, alerts_per_file=40),     # 3,000 people, 1,000 rotations
     "double": Size("double", teams=1000, alert_files=1000, alerts_per_file=40),
+    "quad": Size("quad", teams=2000, alert_files=2000, alerts_per_file=40),  # quad/double: is it linear?
 }
 
 

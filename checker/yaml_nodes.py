@@ -1,0 +1,71 @@
+"""What the loader builds: mappings and sequences that remember where each key, value and item is written.
+
+Mappings are :class:`YMap` (a dict) and sequences :class:`YSeq` (a list), so
+jsonschema and the model read them as ordinary JSON data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .diagnostics import Location
+
+
+class YMap(dict):  # type: ignore[type-arg]
+    """A mapping with the location of itself, each key and each value."""
+
+    __slots__ = ("key_locs", "loc", "value_locs")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.key_locs: dict[str, Location] = {}
+        self.value_locs: dict[str, Location] = {}
+
+    def with_value(self, key: str, value: Any) -> YMap:
+        """A copy with one more key (placed at the mapping itself); parsed nodes are shared, never changed."""
+        copy = YMap(self.loc)
+        copy.update(self)
+        copy[key] = value
+        copy.key_locs = {**self.key_locs, key: self.loc}
+        copy.value_locs = {**self.value_locs, key: self.loc}
+        return copy
+
+
+class YSeq(list):  # type: ignore[type-arg]
+    """A sequence with the location of itself and of each item."""
+
+    __slots__ = ("item_locs", "loc")
+
+    def __init__(self, loc: Location) -> None:
+        super().__init__()
+        self.loc = loc
+        self.item_locs: list[Location] = []
+
+
+def value_loc(container: Any, key: Any, default: Location) -> Location:
+    """Where container[key] is written (the value, not the key)."""
+    if isinstance(container, YMap):
+        return container.value_locs.get(key, container.loc)
+    if isinstance(container, YSeq) and isinstance(key, int) and 0 <= key < len(container.item_locs):
+        return container.item_locs[key]
+    return default
+
+
+def key_loc(container: Any, key: str, default: Location) -> Location:
+    if isinstance(container, YMap):
+        return container.key_locs.get(key, container.loc)
+    return default
+
+
+def locate(root: Any, path: Any, default: Location) -> Location:
+    """Location of the node at a JSON path (keys and indexes) below root."""
+    node, loc = root, getattr(root, "loc", default)
+    for part in path:
+        try:
+            child = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        loc = value_loc(node, part, loc)
+        node = child
+    return loc
