@@ -38,6 +38,10 @@ MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 2_000_000
 # Repeated keys reported per file; the rest are counted in one last CFG003, so memory stays bounded.
 MAX_DUPLICATES_REPORTED = 100
+# Nodes diff mode keeps parsed between its two sides (shared_parses): a repository far larger than a real
+# organisation's (the 6,000-service benchmark holds about two thirds of it) is kept whole, and a pull request of
+# huge files costs time, not memory, beyond it (each parse is some 300 bytes a node).
+MAX_SHARED_NODES = 1_500_000
 
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -107,6 +111,7 @@ class LoadedYaml:
     path: str
     documents: list[Any] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    nodes: int = 0  # nodes built (an alias adds none): what holding the parse costs
 
     @property
     def ok(self) -> bool:
@@ -145,11 +150,13 @@ def _mark_loc(path: str, mark: Any) -> Location:
 
 
 class SharedParses:
-    """Parses kept between the two sides of a diff run: the head stores, the base takes (and so releases)."""
+    """Parses kept between the two sides of a diff run: the head stores, the base takes (and so releases).
+    At most MAX_SHARED_NODES nodes are kept; a file past that is parsed again by the base."""
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[bytes, LoadedYaml]] = {}  # path -> (digest of its bytes, parse)
         self._storing = True
+        self.nodes = 0  # nodes of the parses held
 
     def __len__(self) -> int:
         """Parses held."""
@@ -164,11 +171,21 @@ class SharedParses:
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if not self._storing:
             stored_digest, stored = self._entries.pop(path, (b"", None))  # used or stale: released either way
-            return stored if stored is not None and stored_digest == digest else _parse(data, path)
+            if stored is None:
+                return _parse(data, path)
+            self.nodes -= stored.nodes
+            return stored if stored_digest == digest else _parse(data, path)
         cached = self._entries.get(path)
-        if cached is None or cached[0] != digest:
-            cached = self._entries[path] = (digest, _parse(data, path))
-        return cached[1]
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        if cached is not None:
+            del self._entries[path]
+            self.nodes -= cached[1].nodes
+        parsed = _parse(data, path)
+        if self.nodes + parsed.nodes <= MAX_SHARED_NODES:
+            self._entries[path] = (digest, parsed)
+            self.nodes += parsed.nodes
+        return parsed
 
 
 _shared: SharedParses | None = None
@@ -293,6 +310,7 @@ class _Builder:
                 self._refuse_tag(event, loc)
             value = resolve_plain(event.value) if not event.style else event.value
             self.total += 1
+            self.result.nodes += 1
             if self.total > MAX_EXPANDED_NODES:
                 self._too_big(loc)
             if event.anchor is not None:
@@ -306,6 +324,7 @@ class _Builder:
             if len(self.stack) >= MAX_DEPTH:
                 self.fail(loc, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
             self.total += 1
+            self.result.nodes += 1
             if self.total > MAX_EXPANDED_NODES:
                 self._too_big(loc)
             container: YMap | YSeq = YMap(loc) if kind is yaml.MappingStartEvent else YSeq(loc)

@@ -1,0 +1,42 @@
+"""What the fuzzer found in code being rewritten elsewhere (issue 12's schedule engine): each test fails
+now and is marked xfail(strict=True), so it turns into a failure the day the fix lands, as a reminder
+to drop the mark and widen the fuzzer's strategies (tests/fuzz/values.py, SHORT_SHIFTS_BOUNDED)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from checker.config import load_config
+
+from .memory import MemorySource
+
+ISSUE_12 = ("issue 12 (schedule engine): slots per run are not bounded yet; when this passes, remove the xfail "
+            "and set SHORT_SHIFTS_BOUNDED = True in tests/fuzz/values.py")
+
+
+def config_problems(config: str) -> list[tuple[str, int]]:
+    source = MemorySource({"ownership.yaml": textwrap.dedent(config).encode()})
+    return [(d.rule, d.location.line) for d in load_config(source, "ownership.yaml").diagnostics]
+
+
+@pytest.mark.xfail(strict=True, reason=ISSUE_12)
+def test_a_one_minute_shift_is_cfg005_rather_than_simulated() -> None:
+    # Found by tests/fuzz: `shift: 1m` makes `calendar` take 55 s and `report` 4 s on one rotation
+    # (120,960 slots over the default 12 weeks, simulated again with doubled margins).
+    assert ("CFG005", 5) in config_problems("""\
+        version: 1
+        people: {a: {}}
+        teams: {t: {members: [a]}}
+        rotations:
+          r: {team: t, members: [a], shift: 1m, start: 2026-01-06T12:00}
+        """)
+
+
+@pytest.mark.xfail(strict=True, reason=ISSUE_12)
+def test_a_hundred_year_horizon_is_cfg005_rather_than_simulated() -> None:
+    assert ("CFG005", 2) in config_problems("""\
+        version: 1
+        policy: {horizon: 5217w}
+        """)
