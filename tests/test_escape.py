@@ -76,7 +76,7 @@ def test_bidi_overrides_never_reach_html_or_markdown_raw() -> None:
     # found by tests/fuzz: `contact: "\u202etxt.exe"` was written raw into the HTML report
     for text in ("\u202etxt.exe", "a\u2066b\u2069"):
         assert not re.search("[\u202a-\u202e\u2066-\u2069]", escape.html_text(text) + escape.gfm_text(text)
-                             + escape.gfm_code(text))
+                             + escape.gfm_code(text) + escape.mermaid_label(text))
         assert escape.safe_url(f"https://x.example/{text}") is None
 
 

@@ -25,11 +25,15 @@ def repository(config: str, files: dict[str, bytes] | None = None, now: datetime
 
 # An escape sequence in a key reached the job log raw inside an annotation (`--format github`).
 ESCAPE_IN_A_KEY = repository('version: 1\npeople:\n  "\\e[2J\\e[32m": {}\n')
-# A right-to-left override in an escalation contact was written raw into the HTML report and Markdown.
+# A right-to-left override in an escalation contact was written raw into the HTML report and Markdown,
+# and in a display name into the report's Mermaid chart.
 BIDI_IN_A_CONTACT = repository("""\
     version: 1
+    people: {a: {name: "\\u202etxt.exe"}}
     teams:
-      t: {escalation: [{contact: "\\u202etxt.exe"}]}
+      t: {members: [a], escalation: [{contact: "\\u202etxt.exe"}]}
+    rotations:
+      r: {team: t, members: [a], shift: 1w, start: 2026-01-06T12:00}
     """)
 # A waiver whose subject holds a line break was reported again as WVR001, with that subject.
 LINE_BREAK_IN_A_WAIVER = repository("""\
