@@ -18,7 +18,7 @@ _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.larg
 LONG = os.environ.get("OWNERSHIP_FUZZ", "ci") == "long"
 LONG_EXAMPLES = int(os.environ.get("OWNERSHIP_FUZZ_EXAMPLES", "20000"))
 
-settings.register_profile("ownership-fuzz-ci", max_examples=120, deadline=None, derandomize=True, database=None,
+settings.register_profile("ownership-fuzz-ci", max_examples=250, deadline=None, derandomize=True, database=None,
                           suppress_health_check=_SLOW_DATA)
 settings.register_profile("ownership-fuzz-long", max_examples=LONG_EXAMPLES, deadline=None,
                           suppress_health_check=_SLOW_DATA, print_blob=True)

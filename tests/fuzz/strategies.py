@@ -184,7 +184,7 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     return doc
 
 
-def _dump(document: Any, style: bool | None) -> bytes:
+def dump(document: Any, style: bool | None) -> bytes:
     """YAML as people and tools write it: block or flow style, non-ASCII raw or escaped."""
     return yaml.safe_dump(document, sort_keys=False, default_flow_style=style, allow_unicode=style is None,
                           width=4096).encode("utf-8", "surrogateescape")
@@ -208,7 +208,7 @@ def rule_files(draw: st.DrawFn, owners: list[str], runbooks: list[str]) -> bytes
     if shape == 0:
         manifest = {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
                     "metadata": {"name": "rules"}, "spec": groups}
-        return b"---\n" + _dump(manifest, False) + b"---\nkind: ConfigMap\n"
+        return b"---\n" + dump(manifest, False) + b"---\nkind: ConfigMap\n"
     if shape == 1:
         return draw(st.sampled_from([
             b"groups:\n- name: g\n  rules:\n  - alert: {{ .Values.name }}\n    expr: up\n",
@@ -217,7 +217,7 @@ def rule_files(draw: st.DrawFn, owners: list[str], runbooks: list[str]) -> bytes
             b"groups: []\n", b"not: rules\n", b"\xff\xfe\x00", b"groups:\n- name: g\n  rules: [{alert: A, alert: B}]\n",
             b"groups: [", b"- x\n- y\n", b"",
         ]))
-    return _dump(groups, draw(st.sampled_from([False, None])))
+    return dump(groups, draw(st.sampled_from([False, None])))
 
 
 @st.composite
@@ -231,7 +231,7 @@ def alertmanager_configs(draw: st.DrawFn) -> bytes:
                      **{"continue": st.booleans()})
     config = {"route": {"receiver": "default", "routes": draw(st.lists(route, max_size=3))},
               "receivers": [{"name": name} for name in draw(st.lists(receiver, max_size=4, unique=True))]}
-    return _dump(config, None)
+    return dump(config, None)
 
 
 CODEOWNERS_FILES = [
@@ -266,13 +266,13 @@ def repositories(draw: st.DrawFn) -> FuzzRepo:
         workload = st.fixed_dictionaries({
             "kind": st.sampled_from(["Deployment", "StatefulSet", "CronJob", "Service", "DaemonSet"]),
             "metadata": optional(name=mixed(st.sampled_from(services or ["svc"]), names))})
-        files["deploy/apps.yaml"] = b"---\n".join(_dump(w, False) for w in draw(st.lists(workload, max_size=3)))
+        files["deploy/apps.yaml"] = b"---\n".join(dump(w, False) for w in draw(st.lists(workload, max_size=3)))
     if draw(st.booleans()):
         component = {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
                      "metadata": draw(optional(name=mixed(st.sampled_from(services or ["svc"]), names))),
                      "spec": draw(optional(lifecycle=mixed(st.sampled_from(["production", "experimental"]), text),
                                            owner=mixed(st.sampled_from([f"group:{o}" for o in owners] or ["x"]), text)))}
-        files[f"services/{draw(st.sampled_from(services or ['svc']))}/catalog-info.yaml"] = _dump(component, None)
+        files[f"services/{draw(st.sampled_from(services or ['svc']))}/catalog-info.yaml"] = dump(component, None)
     for index in range(draw(st.integers(0, 3))):
         name = draw(mixed(st.sampled_from(["payments.yaml", "sre.yml", "k8s/rules.yaml"]),
                           st.sampled_from(["a b.yaml", "\udcff.yaml", "x\n.yaml", "é.yaml", "rules_test.yaml"])))
@@ -287,10 +287,10 @@ def repositories(draw: st.DrawFn) -> FuzzRepo:
         for section in draw(st.lists(st.sampled_from(["people", "teams", "rotations", "services", "policy",
                                                       "include", "version"]), max_size=3, unique=True)):
             if section in doc:
-                files[f"ownership/{section}.yaml"] = _dump({section: doc[section]}, None)
+                files[f"ownership/{section}.yaml"] = dump({section: doc[section]}, None)
                 if draw(st.booleans()):
                     del doc[section]  # else defined twice: CFG003
-    files["ownership.yaml"] = _dump(doc, draw(st.sampled_from([False, None])))
+    files["ownership.yaml"] = dump(doc, draw(st.sampled_from([False, None])))
     symlinks = frozenset(["docs/link.md"] if draw(st.booleans()) else [])
     now = draw(mixed(st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 6, 1)).map(
         lambda moment: moment.replace(second=0, microsecond=0, tzinfo=UTC)),
