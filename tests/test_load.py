@@ -151,7 +151,7 @@ def test_shared_parses_hand_each_parse_to_the_base_once_then_release_it() -> Non
 def test_shared_parses_hold_at_most_max_shared_nodes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # The head side kept every parse until the base read it: four 9.5 MB rule files of `- {}` took
     # 2.7 GB in `check --base` (0.7 GB without --base). Beyond the budget a file is parsed again instead.
-    import checker.load as load
+    from checker import load
 
     monkeypatch.setattr(load, "MAX_SHARED_NODES", 10)
     with load.shared_parses() as shared:
