@@ -68,7 +68,8 @@ def _oncall(rotations: list[str]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _escalation(rotations: list[str], teams: list[str]) -> st.SearchStrategy[dict[str, Any]]:
-    return st.one_of(st.builds(lambda r: {"rotation": r}, refs(rotations)), st.builds(lambda t: {"team": t}, refs(teams)),
+    return st.one_of(st.builds(lambda r: {"rotation": r}, refs(rotations)),
+                     st.builds(lambda t: {"team": t}, refs(teams)),
                      st.builds(lambda c: {"contact": c}, text), st.just({}),
                      st.builds(lambda r, t: {"rotation": r, "team": t}, refs(rotations), refs(teams)))
 
@@ -95,7 +96,8 @@ def _rotation(people: list[str], teams: list[str]) -> st.SearchStrategy[dict[str
     rare = optional(days=st.lists(weekdays, max_size=3), changes=st.lists(change, max_size=2),
                     policy=optional(max_shift=durations, handoff_hours=windows, max_gap=durations))
     return st.builds(
-        lambda required, extra, future, drop: {k: v for k, v in {**required, **extra, **future}.items() if k != drop},
+        lambda required, extra, future, drop: {
+            key: value for key, value in {**required, **extra, **future}.items() if key != drop},
         st.fixed_dictionaries({"team": refs(teams), "members": st.lists(refs(people), min_size=1, max_size=6),
                                "shift": shift, "start": datetimes()}),
         optional(timezone=timezones, hours=windows, holiday_shift=shifts,
@@ -190,6 +192,24 @@ def dump(document: Any, style: bool | None) -> bytes:
                           width=4096).encode("utf-8", "surrogateescape")
 
 
+# How the same document can reach the loader: as written, with Windows line endings, a byte-order mark, as
+# UTF-16 (not UTF-8: CFG001), with a key repeated (CFG003), merged from an anchor, or cut short.
+RAW_FORMS = [
+    lambda data: data, lambda data: data, lambda data: data, lambda data: data,
+    lambda data: data.replace(b"\n", b"\r\n"),
+    lambda data: b"\xef\xbb\xbf" + data,
+    lambda data: data.decode("utf-8", "surrogateescape").encode("utf-16", "surrogatepass"),
+    lambda data: data + b"version: 1\n",
+    lambda data: b"x-defaults: &defaults {team: t}\n" + data.replace(
+        b"services:\n", b"services:\n  merged: {<<: *defaults}\n", 1),
+    lambda data: data[: len(data) // 2],
+]
+
+
+def raw_forms(data: bytes) -> st.SearchStrategy[bytes]:
+    return st.sampled_from(RAW_FORMS).map(lambda form: form(data))
+
+
 @st.composite
 def rule_files(draw: st.DrawFn, owners: list[str], runbooks: list[str]) -> bytes:
     """A Prometheus rule file (or PrometheusRule manifest), or something that only looks like one."""
@@ -223,8 +243,8 @@ def rule_files(draw: st.DrawFn, owners: list[str], runbooks: list[str]) -> bytes
 @st.composite
 def alertmanager_configs(draw: st.DrawFn) -> bytes:
     receiver = mixed(st.sampled_from(["payments-pager", "sre-pager", "audit", "default"]), hostile_text)
-    route = optional(receiver=receiver, matchers=st.lists(mixed(st.sampled_from(['team="payments"', "severity=~\"page|critical\"",
-                                                                                 "team!=sre"]), hostile_text), max_size=2),
+    matchers = mixed(st.sampled_from(['team="payments"', 'severity=~"page|critical"', "team!=sre"]), hostile_text)
+    route = optional(receiver=receiver, matchers=st.lists(matchers, max_size=2),
                      match=st.dictionaries(st.just("team"), st.sampled_from(["payments", "sre"]), max_size=1),
                      match_re=st.dictionaries(st.just("severity"), st.sampled_from(["page|critical", "(", "a{99999}"]),
                                               max_size=1),
@@ -290,7 +310,7 @@ def repositories(draw: st.DrawFn) -> FuzzRepo:
                 files[f"ownership/{section}.yaml"] = dump({section: doc[section]}, None)
                 if draw(st.booleans()):
                     del doc[section]  # else defined twice: CFG003
-    files["ownership.yaml"] = dump(doc, draw(st.sampled_from([False, None])))
+    files["ownership.yaml"] = draw(raw_forms(dump(doc, draw(st.sampled_from([False, None])))))
     symlinks = frozenset(["docs/link.md"] if draw(st.booleans()) else [])
     now = draw(mixed(st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 6, 1)).map(
         lambda moment: moment.replace(second=0, microsecond=0, tzinfo=UTC)),
