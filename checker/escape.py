@@ -13,10 +13,10 @@ import functools
 import re
 import unicodedata
 
-# C0 and C1 control characters, DEL, Unicode line separators and lone surrogates (a file name
-# that is not UTF-8): never printed raw (terminal escapes, fake line breaks, encoding crashes).
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# C0 and C1 control characters, DEL, Unicode line separators, lone surrogates (a file name that is
+# not UTF-8) and bidirectional embeddings, overrides and isolates: never printed raw (terminal escapes,
+# fake line breaks, encoding crashes, text displayed in another order than it reads: `\u202etxt.exe`).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 # A workflow command is a line that starts with `::` (the runner trims leading white space first).
 _WORKFLOW_COMMAND_START = re.compile(r"\A\s*::")
 # The runner's legacy command syntax, `##[error]...`, is honoured anywhere in a line.
@@ -25,6 +25,7 @@ _LEGACY_COMMAND = "##["
 # joiner, Hangul fillers, Khmer inherent vowels, Mongolian variation selectors.
 _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0")
 _NOT_PLAIN = re.compile(r"[^\x20-\x7e]")
+_NOT_PLAIN_OR_BREAK = re.compile(r"[^\x20-\x7e\r\n]")
 
 
 def _visible(char: str) -> str:
@@ -74,10 +75,12 @@ def log_line(text: str) -> str:
 
 
 def workflow_data(text: str) -> str:
-    """The message of a workflow command (`::error ...::MESSAGE`), as the Actions toolkit escapes it;
-    a lone surrogate (a file name that is not UTF-8), which no log can hold, shown as `\\udcff`."""
-    text = _SURROGATES.sub(lambda m: _visible(m.group(0)), text)
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a workflow command (`::error ...::MESSAGE`), as the Actions toolkit escapes it.
+    The runner shows it in the log and a terminal may print it, so what `terminal` shows visibly is
+    shown visibly here too (an escape sequence, a bidi override, a lone surrogate from a file name that
+    is not UTF-8 as `\\udcff`); line breaks stay line breaks, as the toolkit writes them."""
+    shown = text if text.isascii() and text.isprintable() else _NOT_PLAIN_OR_BREAK.sub(_show_hidden, text)
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def workflow_property(text: str) -> str:
@@ -141,7 +144,7 @@ def gfm_link(url: str) -> str | None:
 # Mermaid gantt: `#` starts a comment, `:` ends a task's text, `;` ends a statement, `%%` starts a
 # comment or an init directive (anywhere in the diagram), a backtick could close the Markdown fence,
 # braces open `accDescr {` blocks.
-_MERMAID_BREAKERS = re.compile(r"[#:;%`{}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_MERMAID_BREAKERS = re.compile(r"[#:;%`{}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 # Words the gantt lexer reads as statements when a line starts with them (case-insensitive), and dates.
 _MERMAID_KEYWORD_START = re.compile(
     r"(?i)(gantt|dateformat|inclusiveenddates|topaxis|axisformat|tickinterval|includes|excludes|todaymarker"
@@ -248,7 +251,7 @@ def codeowners_path(path: str) -> str:
     (codeowners_problem says why; the config check reports those as CFG002)."""
     problem = codeowners_problem(path)
     if problem:
-        raise UnwritablePath(f"path {terminal(path)!r} {problem}")
+        raise UnwritablePath(f"path {path!r} {problem}")
     return path.replace(" ", "\\ ")
 
 

@@ -22,10 +22,14 @@ from .diagnostics import Diagnostic, Location, Severity
 from .yaml_builder import MAX_DEPTH, MAX_DUPLICATES_REPORTED, MAX_EXPANDED_NODES, Builder, Stop
 from .yaml_nodes import YMap, YSeq, key_loc, locate, value_loc
 
-__all__ = ["MAX_DEPTH", "MAX_DUPLICATES_REPORTED", "MAX_EXPANDED_NODES", "MAX_FILE_BYTES", "LoadedYaml", "YMap",
-           "YSeq", "key_loc", "locate", "read_yaml", "shared_parses", "value_loc"]
+__all__ = ["MAX_DEPTH", "MAX_DUPLICATES_REPORTED", "MAX_EXPANDED_NODES", "MAX_FILE_BYTES", "MAX_SHARED_NODES",
+           "LoadedYaml", "YMap", "YSeq", "key_loc", "locate", "read_yaml", "shared_parses", "value_loc"]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Nodes diff mode keeps parsed between its two sides (shared_parses): a repository far larger than a real
+# organisation's (the 6,000-service benchmark holds about two thirds of it) is kept whole, and a pull request of
+# huge files costs time, not memory, beyond it (each parse is some 300 bytes a node).
+MAX_SHARED_NODES = 1_500_000
 
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -35,6 +39,7 @@ class LoadedYaml:
     path: str
     documents: list[Any] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    nodes: int = 0  # nodes built (an alias adds none): what holding the parse costs
 
     @property
     def ok(self) -> bool:
@@ -63,11 +68,13 @@ def _cfg001(path: str, line: int, column: int, message: str) -> Diagnostic:
 
 
 class SharedParses:
-    """Parses kept between the two sides of a diff run: the head stores, the base takes (and so releases)."""
+    """Parses kept between the two sides of a diff run: the head stores, the base takes (and so releases).
+    At most MAX_SHARED_NODES nodes are kept; a file past that is parsed again by the base."""
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[bytes, LoadedYaml]] = {}  # path -> (digest of its bytes, parse)
         self._storing = True
+        self.nodes = 0  # nodes of the parses held
 
     def __len__(self) -> int:
         """Parses held."""
@@ -84,11 +91,21 @@ class SharedParses:
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if not self._storing:
             stored_digest, stored = self._entries.pop(path, (b"", None))  # used or stale: released either way
-            return stored if stored is not None and stored_digest == digest else _parse(data, path)
+            if stored is None:
+                return _parse(data, path)
+            self.nodes -= stored.nodes
+            return stored if stored_digest == digest else _parse(data, path)
         cached = self._entries.get(path)
-        if cached is None or cached[0] != digest:
-            cached = self._entries[path] = (digest, _parse(data, path))
-        return cached[1]
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        if cached is not None:
+            del self._entries[path]
+            self.nodes -= cached[1].nodes
+        parsed = _parse(data, path)
+        if self.nodes + parsed.nodes <= MAX_SHARED_NODES:
+            self._entries[path] = (digest, parsed)
+            self.nodes += parsed.nodes
+        return parsed
 
 
 _shared: SharedParses | None = None
@@ -125,6 +142,7 @@ def _parse(data: bytes, path: str) -> LoadedYaml:
     parser = _Parser(text)
     try:
         builder.run(parser.get_event)
+        result.nodes = builder.nodes
     except Stop:
         pass
     except yaml.MarkedYAMLError as exc:

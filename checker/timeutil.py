@@ -109,8 +109,10 @@ def parse_datetime(text: str, tz: tzinfo) -> tuple[datetime, bool]:
             return naive.replace(tzinfo=UTC), False
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
-        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return naive.replace(tzinfo=timezone(sign * delta)), False
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:  # timezone() refuses a day or more, with a message about timedelta
+            raise ValueError(f"'{text}' has the impossible UTC offset {offset}; offsets run from -23:59 to +23:59")
+        return naive.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))), False
     aware = naive.replace(tzinfo=tz)
     round_trip = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if round_trip != naive:

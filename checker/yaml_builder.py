@@ -61,6 +61,7 @@ class Builder:
         self.diagnostics = diagnostics
         self.duplicates = 0
         self.first_unreported: Location | None = None
+        self.nodes = 0  # nodes built (an alias adds none): what holding the parse costs
 
     def run(self, get_event: Callable[[], Any]) -> None:
         """Consume every event; raises Stop after a CFG001, and lets the parser's own errors through."""
@@ -68,6 +69,7 @@ class Builder:
         # anchor -> (value, raw scalar text or None, expanded size)
         anchors: dict[str, tuple[Any, str | None, int]] = {}
         total = 0  # nodes so far in this document, aliases expanded
+        built = 0  # nodes built in the whole file
         stack: list[tuple[Any, ...]] = []  # the enclosing containers' state, innermost last
         # The open container's state: the container, whether it is a mapping, the pending key, where it is
         # written, whether it is a plain `<<`, the mappings merged in (first wins), where `<<` is written,
@@ -92,6 +94,7 @@ class Builder:
                 raw = event.value
                 plain = not event.style
                 total += 1
+                built += 1
                 if total > MAX_EXPANDED_NODES:
                     self._too_big(loc)
                 if is_map and key is _NO_KEY and event.anchor is None:
@@ -117,6 +120,7 @@ class Builder:
                 if len(stack) >= MAX_DEPTH:
                     self.fail(loc, f"nesting deeper than {MAX_DEPTH} levels; flatten the structure")
                 total += 1
+                built += 1
                 if total > MAX_EXPANDED_NODES:
                     self._too_big(loc)
                 stack.append((container, is_map, key, key_at, key_merges, merges, merge_at, anchor, opened_at))
@@ -158,6 +162,7 @@ class Builder:
                 total = 0
                 continue
             elif event is None:
+                self.nodes = built
                 return
             else:
                 continue  # stream start/end, document end

@@ -20,7 +20,7 @@ HOSTILE = st.text(alphabet=st.one_of(
     st.characters(codec="utf-8"),
     st.sampled_from(list("\n\r\t\x00\x1b\x07\x85\u2028`*_[]()<>#@|\\:;,%&\"'!~=$")),
 ))
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 MARKDOWN = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
 
@@ -58,8 +58,26 @@ def test_workflow_data_and_property_read_back(text: str) -> None:
     data, prop = escape.workflow_data(text), escape.workflow_property(text)
     assert "\n" not in data and "\r" not in data
     assert not re.search(r"[\r\n:,]", prop)
-    assert _unescape_workflow(data) == text
-    assert _unescape_workflow(prop) == text
+    assert not CONTROL.search(data.replace("%0A", "")) and not CONTROL.search(prop)
+    # what the runner shows: the text, with what a terminal would act on or hide shown visibly
+    shown = "".join(char if char in "\r\n" else escape.terminal(char) for char in text)
+    assert _unescape_workflow(data) == shown
+    assert _unescape_workflow(prop) == shown
+
+
+def test_workflow_data_shows_escape_sequences_and_bidi_overrides() -> None:
+    # found by tests/fuzz: a config key holding ESC reached the log raw inside an annotation's message
+    assert escape.workflow_data("'\x1b[2J' in people") == "'\\x1b[2J' in people"
+    assert escape.workflow_property("a\u202etxt.exe") == "a\\u202etxt.exe"
+    assert escape.workflow_data("line\nbreak 100%") == "line%0Abreak 100%25"
+
+
+def test_bidi_overrides_never_reach_html_or_markdown_raw() -> None:
+    # found by tests/fuzz: `contact: "\u202etxt.exe"` was written raw into the HTML report
+    for text in ("\u202etxt.exe", "a\u2066b\u2069"):
+        assert not re.search("[\u202a-\u202e\u2066-\u2069]", escape.html_text(text) + escape.gfm_text(text)
+                             + escape.gfm_code(text) + escape.mermaid_label(text))
+        assert escape.safe_url(f"https://x.example/{text}") is None
 
 
 def _flat(text: str) -> str:

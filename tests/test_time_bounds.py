@@ -3,6 +3,7 @@ one-line exit 2 naming the allowed range, never an internal error (OverflowError
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, timedelta
 
 import pytest
@@ -75,3 +76,18 @@ def test_parsers_bound_years_and_durations() -> None:
         with pytest.raises(ValueError, match="at most 100 years"):
             parse_duration(text)
     assert parse_duration("0000000000000000000000001h") == timedelta(hours=1)  # leading zeros are fine
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "-2400", "+99:99", "+05:60"])
+def test_an_impossible_utc_offset_says_so(offset: str) -> None:
+    # found by tests/fuzz: `+24:00` gave Python's "offset must be a timedelta strictly between ..."
+    with pytest.raises(ValueError, match=f"impossible UTC offset {re.escape(offset)}; offsets run from -23:59"):
+        parse_datetime(f"2026-01-06T12:00{offset}", UTC)
+    assert parse_datetime("2026-01-06T12:00+23:59", UTC)[0].utcoffset() == timedelta(hours=23, minutes=59)
+
+
+def test_an_impossible_utc_offset_in_now_is_a_one_line_error(repo, run) -> None:  # type: ignore[no-untyped-def]
+    result = run("check", "--repo", str(repo(HEALTHY)), "--now", "2026-11-23T09:00+24:00")
+    assert result.exit_code == 2
+    assert result.output.strip() == ("ownership: error: --now: '2026-11-23T09:00+24:00' has the impossible UTC offset "
+                                     "+24:00; offsets run from -23:59 to +23:59")

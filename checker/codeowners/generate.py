@@ -93,7 +93,7 @@ def _owner(model: Model, team_name: str | None, problems: list[Diagnostic], refu
             refused.add(team.name)
             problems.append(_cfg002(
                 f"team/{team.name}", team.node.at("github_team"),
-                f"github_team {terminal(team.github_team)!r} of team '{terminal(team.name)}' is not `org/team-slug`; "
+                f"github_team {team.github_team!r} of team '{terminal(team.name)}' is not `org/team-slug`; "
                 "GitHub would read anything else as a user or not at all, so no CODEOWNERS line names it"))
         return None
     return "@" + team.github_team
@@ -108,7 +108,7 @@ def generate(model: Model) -> Generated:
             problem = path_problem(path)
             if problem:
                 problems.append(_cfg002(f"service/{service.name}", loc,
-                                        f"paths entry {terminal(path)!r} of service '{terminal(service.name)}' "
+                                        f"paths entry {path!r} of service '{terminal(service.name)}' "
                                         f"{problem}; it is never written to CODEOWNERS"))
                 continue
             claims.setdefault(claim_key(path), []).append((service.name, path, loc))
@@ -124,7 +124,7 @@ def generate(model: Model) -> Generated:
             for name, path, loc in owners:
                 problems.append(Diagnostic(
                     "COD001", Severity.ERROR, f"service/{name}",
-                    f"path {terminal(path)!r} is claimed by services {', '.join(services)} (however written, "
+                    f"path {path!r} is claimed by services {', '.join(services)} (however written, "
                     f"they name the same /{terminal(key)}); give it to one of them: no CODEOWNERS line is written "
                     "for it", loc, name="codeowners-out-of-sync"))
             continue

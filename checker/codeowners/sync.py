@@ -74,7 +74,7 @@ def unmatched_paths(model: Model, files: list[str]) -> list[Diagnostic]:
             loc = service.path_locs[index] if index < len(service.path_locs) else service.node.loc
             out.append(Diagnostic(
                 "COD003", Severity.WARNING, f"service/{service.name}",
-                f"paths entry {terminal(path)!r} of service '{service.name}' matches no file in the repository, so "
+                f"paths entry {path!r} of service '{service.name}' matches no file in the repository, so "
                 "its CODEOWNERS line owns nothing; fix the path (paths are relative to the repository root) or "
                 "remove it", loc, name="codeowners-path-matches-nothing"))
     return out

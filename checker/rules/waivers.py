@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from ..diagnostics import Diagnostic, Severity
 from ..model import Model, Waiver
 from .registry import CATALOGUE, declare, effective_severity
+
+# The schema's form of a waiver's subject. A waiver that breaks it is CFG002 already; it waives nothing
+# and is not reported again (its WVR001/WVR002 would carry a subject that is not one, line breaks and all).
+_SUBJECT = re.compile(r"(service|team|rotation|person|alert|file)/[^\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 # A waiver names a rule and a subject; for alerts either the unique subject or the short form
 # `alert/PATH#NAME`, which covers every alert of that name in the file.
@@ -45,8 +50,8 @@ def apply_waivers(diagnostics: list[Diagnostic], model: Model, now: datetime) ->
     active: dict[tuple[str, str], list[int]] = {}
     out: list[Diagnostic] = []
     for index, waiver in enumerate(model.waivers):
-        if waiver.expires is None:
-            continue  # the date itself is reported as CFG005
+        if waiver.expires is None or not _SUBJECT.fullmatch(waiver.subject):
+            continue  # the date or the subject itself is reported (CFG005, CFG002)
         if waiver.expires < today:
             out.append(_waiver_diagnostic(
                 "WVR001", model, waiver,

@@ -1,0 +1,1 @@
+"""Fuzzing kept in the repository: structured configs through every command, in memory (see README.md here)."""
