@@ -20,7 +20,6 @@ holds one level up, with segments as the letters and `**` as the star.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_GLOB_LENGTH = 512  # far beyond any real glob; bounds the cost of matching (linear in path x pattern)
@@ -34,12 +33,16 @@ class GlobError(ValueError):
     """A pattern that cannot be used; the message says what to write instead."""
 
 
-@dataclass(frozen=True)
 class _Class:
     """A bracket expression: one character (never '/') from the ranges, or not from them."""
 
-    ranges: tuple[tuple[str, str], ...]
-    negated: bool
+    # Plain classes, not dataclasses: this module is on the pre-commit hook's start-up path, and
+    # `dataclasses` imports `inspect` (a fifth of the "nothing to check" exit).
+    __slots__ = ("negated", "ranges")
+
+    def __init__(self, ranges: tuple[tuple[str, str], ...], negated: bool) -> None:
+        self.ranges = ranges
+        self.negated = negated
 
     def regex(self) -> str:
         body = "".join(re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}" for lo, hi in self.ranges)
@@ -50,12 +53,17 @@ _Token = str | _Class  # "*", "?", a literal character ("\0" + c, so "*" and "?"
 _STAR, _ONE = "*", "?"
 
 
-@dataclass(frozen=True)
 class Glob:
     """A compiled glob. Build it with Glob.compile (cached), test paths with .matches."""
 
-    pattern: str
-    _regex: re.Pattern[str]
+    __slots__ = ("_regex", "pattern")
+
+    def __init__(self, pattern: str, regex: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._regex = regex
+
+    def __repr__(self) -> str:
+        return f"Glob({self.pattern!r})"
 
     @staticmethod
     def compile(pattern: str) -> Glob:

@@ -134,9 +134,9 @@ def _parse_check(argv: Sequence[str]) -> tuple[str | None, str | None, list[str]
             named.extend(words)
         elif word == "--staged":
             staged = True
-        elif word == "--strict":
+        elif word in ("--strict", "--no-cache"):
             continue
-        elif word.split("=", 1)[0] in ("--repo", "--config", "--format", "--now"):
+        elif word.split("=", 1)[0] in ("--repo", "--config", "--format", "--now", "--cache-dir"):
             option, equals, value = word.partition("=")
             value = value if equals else next(words, "")
             if not value or (option == "--format" and value not in FORMATS) or (option == "--now" and

@@ -53,6 +53,15 @@ def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, An
             alerts_of_service.setdefault(alert.service, []).append(alert.subject)
         if alert.team:
             alerts_of_team.setdefault(alert.team, set()).add(alert.subject)
+    # Each team's services and rotations in one pass, not one scan of the organisation per team.
+    services_of_team: dict[str, list[str]] = {}
+    for service in model.services.values():
+        if service.team is not None:
+            services_of_team.setdefault(service.team, []).append(service.name)
+    rotations_of_team: dict[str, list[str]] = {}
+    for rotation in model.rotations.values():
+        if rotation.team is not None:
+            rotations_of_team.setdefault(rotation.team, []).append(rotation.name)
     return {
         "version": REPORT_VERSION,
         "generated_at": _iso(now),
@@ -62,7 +71,8 @@ def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, An
         "attention": _attention(result),
         "services": [_service(model, name, now, schedule, counts, by_subject, alerts_of_service.get(name, []))
                      for name in sorted(model.services)],
-        "teams": [_team(model, name, by_subject, alerts_of_team.get(name, set())) for name in sorted(model.teams)],
+        "teams": [_team(model, name, by_subject, alerts_of_team.get(name, set()), services_of_team.get(name, []),
+                        rotations_of_team.get(name, [])) for name in sorted(model.teams)],
         "calendar": _calendar(model, schedule, now, calendar_end),
         "load": _load(model, schedule, now, horizon_end),
         "limits": _limits(model),
@@ -136,10 +146,10 @@ def _escalation_text(level: Any) -> str:
     return f"{level.kind}: {level.target}"
 
 
-def _team(model: Model, name: str, by_subject: dict[str, list[Diagnostic]], alert_subjects: set[str]) -> dict[str, Any]:
+def _team(model: Model, name: str, by_subject: dict[str, list[Diagnostic]], alert_subjects: set[str],
+          service_names: list[str], rotations: list[str]) -> dict[str, Any]:
     team = model.teams[name]
-    services = {f"service/{s.name}" for s in model.services.values() if s.team == name}
-    rotations = [r.name for r in model.rotations.values() if r.team == name]
+    services = {f"service/{s}" for s in service_names}
     mine = {f"team/{name}"} | services | {f"rotation/{r}" for r in rotations} | alert_subjects \
         | {f"person/{m}" for m in team.members}
     diagnostics = [d for subject in mine for d in by_subject.get(subject, [])]

@@ -8,7 +8,7 @@ quoted attributes alike); a runbook is a link only when it is an https URL
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .. import escape
@@ -163,17 +163,24 @@ def abbreviations(names: list[str]) -> dict[str, str]:
     """Short, unique labels for grid cells: initials of a name's parts, lengthened from its last part,
     numbered when still taken."""
     out: dict[str, str] = {}
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}  # per 3-letter stem, the number to try first: linear in the names
     for name in names:
         parts = [p for p in name.replace("_", "-").replace(".", "-").split("-") if p] or [name or "?"]
         label = "".join(p[0] for p in parts).upper()
         extra = 1
-        while label in out.values() and extra < len(parts[-1]):
+        while label in taken and extra < len(parts[-1]):
             label = ("".join(p[0] for p in parts[:-1]) + parts[-1][: extra + 1]).upper()
             extra += 1
-        label, number = label[:4], 2
-        while label in out.values():
-            label = f"{label[:3]}{number}"
-            number += 1
+        label = label[:4]
+        if label in taken:
+            stem = label[:3]
+            number = next_number.get(stem, 2)
+            while f"{stem}{number}" in taken:
+                number += 1
+            label = f"{stem}{number}"
+            next_number[stem] = number + 1
+        taken.add(label)
         out[name] = label
     return out
 
@@ -197,12 +204,13 @@ def _grid(report: dict[str, Any]) -> str:
         for turn in rotation["turns"]:
             names[turn["person"]] = turn["name"] or turn["person"]
             begin, end = _parse(turn["start"]), _parse(turn["end"])
-            for day in days:
-                midnight = datetime(day.year, day.month, day.day, tzinfo=begin.tzinfo)
-                if begin < midnight + timedelta(days=1) and midnight < end:
-                    on_day = cells.setdefault((turn["person"], day), [])
-                    if rotation["rotation"] not in on_day:
-                        on_day.append(rotation["rotation"])
+            # The days the turn touches (UTC), clipped to the grid: a turn costs its own length, not the grid's.
+            first = max((begin.astimezone(UTC).date() - start).days, 0)
+            last = min((end.astimezone(UTC) - timedelta(microseconds=1)).date() - start, timedelta(len(days) - 1))
+            for index in range(first, last.days + 1):
+                on_day = cells.setdefault((turn["person"], days[index]), [])
+                if rotation["rotation"] not in on_day:
+                    on_day.append(rotation["rotation"])
 
     def day_class(day: date) -> str:
         info = special.get(day.isoformat())

@@ -9,10 +9,10 @@ simulating them first (schedule_fixes.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from ..diagnostics import Location, Severity
-from ..model import Rotation
+from ..model import Rotation, RotationPolicy
 from ..schedule import (
     Interval,
     Run,
@@ -178,11 +178,16 @@ def long_gap(ctx: Context) -> Iterator[Finding]:
             continue  # an invalid rotation (CFG005), or one still starting up, has no history to judge
         if calendar_length(window_start, window_end, rotation.tz) <= policy.max_gap:
             continue
-        by_person = _runs_by_person(schedule.slots)
+        key = ("ROT012", window_start, window_end)
+        if key not in schedule.memo:  # unchanged since the base (diff mode): computed there already
+            by_person = _runs_by_person(schedule.slots)
+            schedule.memo[key] = {person: longest_gap(by_person.get(person, []), window_start, window_end,
+                                                      rotation.tz) for person, _ in _members(rotation)}
+        gaps = schedule.memo[key]
         for person, loc in _members(rotation):
             if person not in ctx.model.people or ctx.model.people[person].exempt:
                 continue
-            gap = longest_gap(by_person.get(person, []), window_start, window_end, rotation.tz)
+            gap = gaps[person]
             if gap is not None and calendar_length(gap[0], gap[1], rotation.tz) > policy.max_gap:
                 start, end = gap
                 fix = gap_fix(ctx.model, rotation, policy, calendar_length(start, end, rotation.tz),
@@ -198,6 +203,17 @@ def _runs_by_person(slots: list[Slot]) -> dict[str, list[Run]]:
     for slot in slots:
         grouped.setdefault(slot.person, []).append(slot)
     return {person: runs(held) for person, held in grouped.items()}
+
+
+def _realised_load(ctx: Context, name: str,
+                   policy: RotationPolicy) -> tuple[datetime, datetime, dict[str, float]] | None:
+    """ROT015's figures for one rotation: whole turns of its roster from now, and each member's hours in them."""
+    bounds = turns_range(ctx.schedule.rotations[name].rotation, ctx.now, ctx.schedule.end, MAX_HORIZON)
+    if bounds is None:
+        return None
+    begin, stop, members = bounds
+    hours = realised_hours(slots_between(ctx.schedule, name, policy, begin, stop), begin, stop)
+    return begin, stop, {person: hours.get(person, 0.0) for person in members}
 
 
 def _members(rotation: Rotation) -> list[tuple[str, Location]]:
@@ -230,12 +246,13 @@ def uneven_load(ctx: Context) -> Iterator[Finding]:
     for name, schedule in ctx.schedule.rotations.items():
         rotation = schedule.rotation
         policy = ctx.model.policy_for(rotation)
-        bounds = turns_range(rotation, ctx.now, ctx.schedule.end, MAX_HORIZON)
-        if bounds is None:
+        key = ("ROT015", ctx.now, ctx.schedule.end)
+        if key not in schedule.memo:  # unchanged since the base (diff mode): computed there already
+            schedule.memo[key] = _realised_load(ctx, name, policy)
+        found = schedule.memo[key]
+        if found is None:
             continue  # not running, or its turns do not close within two years (ROT012 speaks)
-        begin, stop, members = bounds
-        hours = realised_hours(slots_between(ctx.schedule, name, policy, begin, stop), begin, stop)
-        load = {person: hours.get(person, 0.0) for person in members}
+        begin, stop, load = found
         busiest = max(load, key=lambda p: load[p])
         least = min(load, key=lambda p: load[p])
         if load[busiest] <= 0 or load[least] >= policy.min_balance * load[busiest]:

@@ -261,8 +261,12 @@ def outside_local_hours(ctx: Context) -> Iterator[Finding]:
             if person not in ctx.model.people:
                 continue
             tz = ctx.model.people[person].tz
-            outside = next((o for s in slots for o in outside_window(max(s.start, ctx.now), s.end, tz, local_hours)),
-                           None)
+            key = ("ROT013", ctx.now, person, tz, local_hours)
+            if key not in schedule.memo:  # unchanged since the base (diff mode): computed there already
+                schedule.memo[key] = next((o for s in slots
+                                           for o in outside_window(max(s.start, ctx.now), s.end, tz, local_hours)),
+                                          None)
+            outside = schedule.memo[key]
             if outside:
                 start, end = outside
                 yield Finding(f"rotation/{name}", slot_member_location(ctx, slots[0]),

@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..model.entities import Model, Override, Rotation, RotationPolicy
 from .holidays import cut_parts, pieces
@@ -50,6 +51,10 @@ class RotationSchedule:
     # Parts of the rotation's covered windows before its start: covered by nobody.
     not_started: list[Interval] = field(default_factory=list)
     _starts: list[datetime] = field(default_factory=list, repr=False)
+    # What rules computed from this schedule alone (keyed by rule and range). A diff's head side takes a
+    # rotation left unchanged from the base together with this, so such figures are computed once.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    policy: RotationPolicy | None = None  # the effective policy it was simulated with
 
     def index_at(self, moment: datetime) -> int | None:
         """The index of the slot holding `moment`, found by bisection."""
@@ -93,7 +98,7 @@ def simulate_rotation(rotation: Rotation, start: datetime, end: datetime,
                       policy: RotationPolicy | None = None) -> RotationSchedule:
     """The rotation's slots over [start, end); `policy` is its effective policy (holiday window)."""
     policy = policy or rotation.policy or RotationPolicy()
-    result = RotationSchedule(rotation)
+    result = RotationSchedule(rotation, policy=policy)
     line = timeline(rotation)
     if line is None or start >= end:
         return result
@@ -237,7 +242,9 @@ def simulate(model: Model, now: datetime, horizon: timedelta | None = None,
 
 
 def earlier_policy(schedule: RotationSchedule) -> RotationPolicy:
-    return schedule.rotation.policy or RotationPolicy()
+    """The effective policy the other side simulated with (`policy.rotation` and the rotation's own keys):
+    a change to the organisation's policy alone re-simulates the rotations it reaches."""
+    return schedule.policy or schedule.rotation.policy or RotationPolicy()
 
 
 def schedule_inputs(rotation: Rotation, policy: RotationPolicy) -> tuple[object, ...]:
@@ -254,7 +261,8 @@ def _rebound(earlier: RotationSchedule, rotation: Rotation) -> RotationSchedule:
     slots = [slot if slot.override is None else replace(slot, override=mine[
         (slot.override.person, slot.override.start, slot.override.end, slot.override.volunteer)])
         for slot in earlier.slots]
-    return RotationSchedule(rotation, slots, earlier.handoffs, earlier.not_started)
+    return RotationSchedule(rotation, slots, earlier.handoffs, earlier.not_started, memo=earlier.memo,
+                            policy=earlier.policy)
 
 
 @dataclass

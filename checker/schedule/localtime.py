@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from .intervals import Interval, union
 
@@ -79,6 +80,7 @@ def iso_local(moment: datetime, tz: tzinfo) -> str:
     return clamp(moment).astimezone(tz).isoformat()
 
 
+@lru_cache(maxsize=1 << 16)  # bounded; a run asks for the same few zones' days over and over (rules, report load)
 def _local_day(day: date, minutes: int, tz: tzinfo) -> datetime:
     return to_utc(add_wall(datetime(day.year, day.month, day.day), timedelta(minutes=minutes)), tz)
 

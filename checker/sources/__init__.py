@@ -11,7 +11,6 @@ import posixpath
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import Enum
 
 from ..globs import UNPRINTABLE, Glob, pattern_problem
@@ -36,12 +35,14 @@ MAX_PATH_LENGTH = 4096  # PATH_MAX on Linux; a longer name (possible in a git tr
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # e.g. a byte that is not UTF-8, as os (surrogateescape) gives it
 
 
-@dataclass
 class Listing:
     """A source's files, by printable path, and the names that cannot be used (files and folders), with why."""
 
-    files: list[str]
-    unusable: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("files", "unusable")  # no dataclass: kept off the pre-commit hook's start-up (see globs)
+
+    def __init__(self, files: list[str], unusable: dict[str, str] | None = None) -> None:
+        self.files = files
+        self.unusable = unusable if unusable is not None else {}
 
 
 def list_paths(raw_paths: Iterable[str]) -> Listing:

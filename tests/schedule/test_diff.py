@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.model import Model, Override, Rotation
+from checker.model import Model, Override, Rotation, RotationPolicy
 from checker.schedule import Schedule, ScheduleChange, schedule_diff, simulate
 from tests.schedule.test_properties import NODE, rotations
 
@@ -102,3 +102,23 @@ def test_an_unchanged_schedule_has_no_changes() -> None:
                         start=datetime(2026, 1, 6, 12, tzinfo=UTC))
     base = simulate(model_of(rotation), NOW)
     assert schedule_diff(base, simulate(model_of(rotation), NOW, reuse=base)).changes == []
+
+
+def test_a_change_to_the_organisation_policy_alone_simulates_again() -> None:
+    """The base simulated with its own `policy.rotation.holiday_window`; the head goes back to the default.
+    The head must not take the base's holiday pieces (the rotation itself is unchanged)."""
+    rotation = Rotation("r", NODE, members=["a", "b", "c", "d"], member_locs=[NODE.loc] * 4,
+                        pattern=(timedelta(weeks=1),), start=datetime(2026, 1, 6, 12, tzinfo=UTC),
+                        holiday_shift=timedelta(days=1))
+    now = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    base_model = model_of(rotation)
+    base_model.policy.rotation = RotationPolicy(holiday_window=((12, 1), (12, 5)))
+    head_model = model_of(rotation)
+    base = simulate(base_model, now)
+    fresh = simulate(head_model, now)
+    assert [(s.start, s.person) for s in base.rotations["r"].slots] != \
+        [(s.start, s.person) for s in fresh.rotations["r"].slots]
+    reused = simulate(head_model, now, reuse=base)
+    assert [(s.start, s.end, s.person) for s in reused.rotations["r"].slots] == \
+        [(s.start, s.end, s.person) for s in fresh.rotations["r"].slots]
+    assert schedule_diff(fresh, reused).changes == []
