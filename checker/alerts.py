@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -116,7 +117,13 @@ def _read_file(reader: Reader, kind: str, source: Source, path: str) -> tuple[li
         return [], [Diagnostic("ALR005", Severity.ERROR, f"file/{path}", str(exc), Location(path))]
     return cached(f"alerts/{kind}", path, data, lambda: reader(data, path),
                   lambda read: cache_codec.alerts(read, path),
-                  lambda plain: cache_codec.read_alerts(plain, path, READER_RULES))
+                  lambda plain: cache_codec.read_alerts(plain, path, READER_RULES), _pristine)
+
+
+def _pristine(read: tuple[list[Alert], list[Diagnostic]]) -> tuple[list[Alert], list[Diagnostic]]:
+    """Copies of the alerts as read: the run then fills in their source's settings, subject and owner."""
+    alerts, problems = read
+    return [copy(alert) for alert in alerts], problems
 
 
 def owner_label_of(alert: Alert) -> tuple[str, str] | None:

@@ -21,6 +21,11 @@ the file is read again and the entry rewritten. Nothing in it is ever executed
 the same directory, never through a symlink (opened relative to the directory
 with O_NOFOLLOW). The helper is kept minimal: no fsync, as a lost entry is only
 a miss.
+
+Diff mode (``--base``) reads most files twice, once on each side, in one
+process: within :func:`between_sides`, what the first side read is handed to
+the second for the same bytes at the same path, then forgotten, whether or not
+the disk cache is on.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 try:
@@ -216,9 +222,25 @@ def default_directory() -> str | None:
 
 
 def cached(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: Callable[[T], Any],
-           decode: Callable[[Any], T]) -> T:
+           decode: Callable[[Any], T], pristine: Callable[[T], T] | None = None) -> T:
     """compute(), or what it gave for the same bytes at the same path before. decode validates a stored
-    value (raising Invalid); encode gives plain JSON data (or raises Uncacheable)."""
+    value (raising Invalid); encode gives plain JSON data (or raises Uncacheable). pristine(result):
+    a copy the caller's changes to result do not reach, for results callers change (diff mode hands it
+    to the other side); without it the result is shared as it is."""
+    sides = _sides
+    if sides is not None:
+        digest = blake2b(data, digest_size=20).digest()
+        found = sides.take(kind, path, digest)
+        if found:
+            return found[0]  # type: ignore[no-any-return]
+    result = _stored_or_computed(kind, path, data, compute, encode, decode)
+    if sides is not None:
+        sides.keep(kind, path, digest, pristine(result) if pristine else result)
+    return result
+
+
+def _stored_or_computed(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: Callable[[T], Any],
+                        decode: Callable[[Any], T]) -> T:
     cache = _active
     if cache is None:
         return compute()
@@ -236,6 +258,48 @@ def cached(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: 
         return result
     cache.save(key, plain)
     return result
+
+
+class Sides:
+    """What the first side of a diff run read, by what read it and path, kept until the second side reads
+    the same path: handed over when the bytes are the same, dropped either way. So memory holds results
+    (a rule file's alerts), never parse trees, and no more of them than the first side built."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str], tuple[bytes, Any]] = {}
+        self._first = True
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def second(self) -> None:
+        """The first side is done: from now on results are handed out, and new ones are not kept."""
+        self._first = False
+
+    def keep(self, kind: str, path: str, digest: bytes, result: Any) -> None:
+        if self._first:
+            self._kept[kind, path] = (digest, result)
+
+    def take(self, kind: str, path: str, digest: bytes) -> tuple[Any] | tuple[()]:
+        """(result,) when the first side read these bytes at this path, else ()."""
+        if self._first:
+            return ()
+        kept_digest, result = self._kept.pop((kind, path), (b"", None))
+        return (result,) if kept_digest == digest else ()
+
+
+_sides: Sides | None = None
+
+
+@contextmanager
+def between_sides() -> Iterator[Sides]:
+    """Within this block, a file read by both sides is read once (diff mode)."""
+    global _sides
+    _sides = Sides()
+    try:
+        yield _sides
+    finally:
+        _sides = None
 
 
 def code_fingerprint() -> bytes:

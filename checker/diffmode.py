@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from .bounded import bound_diagnostics
+from .cache import between_sides
 from .config import ConfigMissing
 from .diagnostics import Diagnostic
-from .load import shared_parses
 from .model import Model
 from .pipeline import CheckResult, Prepare, run_check
 from .schedule import ScheduleDiff, schedule_diff
@@ -39,13 +39,13 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
     repo = open_repo(root)
     sha = merge_base(repo, base_ref)
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
-    with shared_parses() as shared:
+    with between_sides() as sides:
         try:
             base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
                                                  config_path, now, prepare)
         except ConfigMissing:
             base = None
-        shared.head_done()  # the first side (the base) is done: the head takes and releases its parses
+        sides.second()  # the base is done: the head takes what the base read of unchanged files
         head = run_check(WorktreeSource(root), config_path, now, with_base_schedule(prepare, base), bounded=False)
     if base is not None:
         renames = renamed_files(repo, sha, "" if prefix == "." else prefix)

@@ -11,8 +11,6 @@ value (checker/yaml_nodes.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,14 +20,10 @@ from .diagnostics import Diagnostic, Location, Severity
 from .yaml_builder import MAX_DEPTH, MAX_DUPLICATES_REPORTED, MAX_EXPANDED_NODES, Builder, Stop
 from .yaml_nodes import YMap, YSeq, key_loc, locate, value_loc
 
-__all__ = ["MAX_DEPTH", "MAX_DUPLICATES_REPORTED", "MAX_EXPANDED_NODES", "MAX_FILE_BYTES", "MAX_SHARED_NODES",
-           "LoadedYaml", "YMap", "YSeq", "key_loc", "locate", "read_yaml", "shared_parses", "value_loc"]
+__all__ = ["MAX_DEPTH", "MAX_DUPLICATES_REPORTED", "MAX_EXPANDED_NODES", "MAX_FILE_BYTES",
+           "LoadedYaml", "YMap", "YSeq", "key_loc", "locate", "read_yaml", "value_loc"]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-# Nodes diff mode keeps parsed between its two sides (shared_parses): a repository far larger than a real
-# organisation's (the 6,000-service benchmark holds about two thirds of it) is kept whole, and a pull request of
-# huge files costs time, not memory, beyond it (each parse is some 300 bytes a node).
-MAX_SHARED_NODES = 1_500_000
 
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -67,68 +61,10 @@ def _cfg001(path: str, line: int, column: int, message: str) -> Diagnostic:
     return Diagnostic("CFG001", Severity.ERROR, f"file/{path}", message, Location(path, line, column))
 
 
-class SharedParses:
-    """Parses kept between the two sides of a diff run: the head stores, the base takes (and so releases).
-    At most MAX_SHARED_NODES nodes are kept; a file past that is parsed again by the base."""
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[bytes, LoadedYaml]] = {}  # path -> (digest of its bytes, parse)
-        self._storing = True
-        self.nodes = 0  # nodes of the parses held
-
-    def __len__(self) -> int:
-        """Parses held."""
-        return len(self._entries)
-
-    def head_done(self) -> None:
-        """From now on a parse is handed out once and forgotten, and new parses are not kept: the base
-        side reads each file once, so memory never holds both sides' trees."""
-        self._storing = False
-
-    def read(self, data: bytes, path: str) -> LoadedYaml:
-        import hashlib  # diff mode only: kept off the plain check's start-up
-
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        if not self._storing:
-            stored_digest, stored = self._entries.pop(path, (b"", None))  # used or stale: released either way
-            if stored is None:
-                return _parse(data, path)
-            self.nodes -= stored.nodes
-            return stored if stored_digest == digest else _parse(data, path)
-        cached = self._entries.get(path)
-        if cached is not None and cached[0] == digest:
-            return cached[1]
-        if cached is not None:
-            del self._entries[path]
-            self.nodes -= cached[1].nodes
-        parsed = _parse(data, path)
-        if self.nodes + parsed.nodes <= MAX_SHARED_NODES:
-            self._entries[path] = (digest, parsed)
-            self.nodes += parsed.nodes
-        return parsed
-
-
-_shared: SharedParses | None = None
-
-
-@contextmanager
-def shared_parses() -> Iterator[SharedParses]:
-    """Within this block, a file with the same path and content is parsed once. Diff mode reads most
-    files twice (at HEAD, then at the base); outside it nothing is kept, so memory stays flat."""
-    global _shared
-    _shared = SharedParses()
-    try:
-        yield _shared
-    finally:
-        _shared = None
-
-
 def read_yaml(data: bytes, path: str) -> LoadedYaml:
     """Every YAML document in a file, or CFG001 (and possibly CFG003) diagnostics. Callers never
-    modify what it returns (it may be shared, see shared_parses)."""
-    if _shared is None:
-        return _parse(data, path)
-    return _shared.read(data, path)
+    modify what it returns (it may be shared: see cache.between_sides)."""
+    return _parse(data, path)
 
 
 def _parse(data: bytes, path: str) -> LoadedYaml:

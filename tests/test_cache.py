@@ -284,3 +284,28 @@ def test_entries_are_written_atomically_beside_themselves(tmp_path: Path) -> Non
     store.save(key, {"a": 1})
     assert os.listdir(tmp_path) == [key + ".json"]
     assert store.load(key) == {"a": 1}
+
+
+def test_between_sides_the_second_side_is_handed_what_the_first_read_of_the_same_bytes() -> None:
+    computed: list[str] = []
+
+    def read(path: str, data: bytes) -> list[str]:
+        def compute() -> list[str]:
+            computed.append(path)
+            return [data.decode()]
+        return cache.cached("test", path, data, compute, lambda v: v, lambda v: v, pristine=list)
+
+    with cache.between_sides() as sides:
+        first = read("same", b"x")
+        read("changed", b"1")
+        read("gone", b"g")
+        first.append("the first side's own change")
+        sides.second()
+        assert len(sides) == 3
+        assert read("same", b"x") == ["x"]  # not read again, and as it was read: not the first side's change
+        assert read("changed", b"2") == ["2"]
+        assert len(sides) == 1  # handed over or dropped: only what the second side never read is held
+        assert read("same", b"x") == ["x"] and read("new", b"n") == ["n"]
+        assert len(sides) == 1  # handed once; the second side keeps nothing
+    assert computed == ["same", "changed", "gone", "changed", "same", "new"]
+    assert cache._sides is None

@@ -202,3 +202,58 @@ def test_bad_event_payload_is_a_usage_error(gitrepo: Path, run, tmp_path: Path) 
     event.write_text(json.dumps({"pull_request": {"number": 7, "base": {"sha": "--upload-pack=evil"}}}))
     result = run("check", "--repo", str(gitrepo), env={"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": str(event)})
     assert result.exit_code == 2 and "40-hex" in result.output
+
+
+RULES = """\
+groups:
+  - name: api
+    rules:
+      - alert: ApiDown
+        expr: up == 0
+        labels: {severity: warning}
+"""
+
+
+def with_alerts(owner: str | None) -> str:
+    """HEALTHY, reading monitoring/*.yml with the given owner by path (None: none)."""
+    owned = f", owner: {owner}" if owner else ""
+    return HEALTHY + f"alerts:\n  - {{type: prometheus, paths: ['monitoring/*.yml']{owned}}}\n"
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from checker import load
+
+    seen: list[str] = []
+    real = load._parse
+    monkeypatch.setattr(load, "_parse", lambda data, path: seen.append(path) or real(data, path))
+    return seen
+
+
+def test_a_file_unchanged_since_the_base_is_read_once(gitrepo: Path, run, parses: list[str]) -> None:  # type: ignore[no-untyped-def]
+    git(gitrepo, "checkout", "-q", "main")
+    commit_files(gitrepo, {"ownership.yaml": with_alerts("t"), "monitoring/same.yml": RULES,
+                           "monitoring/edited.yml": RULES.replace("Api", "Db")}, "alerts")
+    git(gitrepo, "checkout", "-q", "-B", "change")
+    commit_files(gitrepo, {"monitoring/edited.yml": RULES.replace("Api", "Queue")}, "edit")
+    result = run("check", "--repo", str(gitrepo), "--base", "main", "--now", NOW_TEXT, "--no-cache",
+                 "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    assert sorted(parses) == ["monitoring/edited.yml", "monitoring/edited.yml", "monitoring/same.yml",
+                              "ownership.yaml"]  # the config is the same too
+    subjects = {d["subject"] for d in json.loads(result.stdout)["diagnostics"]}
+    assert "alert/monitoring/edited.yml#DbDown" not in subjects
+
+
+def test_what_the_base_made_of_a_shared_file_does_not_reach_the_head(gitrepo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    # The base owns the unchanged file's alert by path; the head drops the owner. The alert the head
+    # is handed must be the file's, not the base's after the base's config filled in its owner.
+    git(gitrepo, "checkout", "-q", "main")
+    commit_files(gitrepo, {"ownership.yaml": with_alerts("t"), "monitoring/same.yml": RULES}, "alerts")
+    git(gitrepo, "checkout", "-q", "-B", "change")
+    commit_files(gitrepo, {"ownership.yaml": with_alerts(None)}, "no owner by path")
+    result = run("check", "--repo", str(gitrepo), "--base", "main", "--now", NOW_TEXT, "--no-cache",
+                 "--format", "json")
+    found = [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "ALR001"]
+    assert [(d["subject"], d["new"]) for d in found] == [("alert/monitoring/same.yml#ApiDown", True)]
+    assert result.exit_code == 1

@@ -124,49 +124,5 @@ def test_huge_integer_stays_a_string() -> None:
     assert load("a: " + "9" * 5000).documents[0]["a"] == "9" * 5000
 
 
-def test_shared_parses_hand_each_parse_to_the_base_once_then_release_it() -> None:
-    import gc
-    import weakref
-
-    from checker.load import shared_parses
-
-    with shared_parses() as shared:
-        same = read_yaml(b"a: 1\n", "same.yaml")
-        assert read_yaml(b"a: 1\n", "same.yaml") is same  # the head reads a file twice: parsed once
-        changed = weakref.ref(read_yaml(b"b: 1\n", "changed.yaml"))
-        read_yaml(b"c: 1\n", "gone.yaml")
-        shared.head_done()
-        assert len(shared) == 3
-        assert read_yaml(b"a: 1\n", "same.yaml") is same  # identical at the base: not parsed again ...
-        assert len(shared) == 2  # ... and no longer held
-        assert read_yaml(b"a: 1\n", "same.yaml") is not same  # handed out once
-        assert read_yaml(b"b: 2\n", "changed.yaml").documents == [{"b": 2}]
-        assert len(shared) == 1  # the head's stale parse is released when the base reads the path ...
-        gc.collect()
-        assert changed() is None  # ... and nothing else holds it
-        read_yaml(b"new: 1\n", "only-at-base.yaml")
-        assert len(shared) == 1  # the base side never stores
-
-
-def test_shared_parses_hold_at_most_max_shared_nodes(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # The head side kept every parse until the base read it: four 9.5 MB rule files of `- {}` took
-    # 2.7 GB in `check --base` (0.7 GB without --base). Beyond the budget a file is parsed again instead.
-    from checker import load
-
-    monkeypatch.setattr(load, "MAX_SHARED_NODES", 10)
-    with load.shared_parses() as shared:
-        small = read_yaml(b"a: [1, 2]\n", "small.yaml")
-        assert small.nodes == 5  # the mapping, its key, the list and two items
-        big = read_yaml(b"b: [1, 2, 3, 4, 5, 6]\n", "big.yaml")
-        assert big.nodes == 9
-        assert read_yaml(b"b: [1, 2, 3, 4, 5, 6]\n", "big.yaml") is not big  # over the budget: not kept
-        assert read_yaml(b"a: [1, 2]\n", "small.yaml") is small
-        assert (len(shared), shared.nodes) == (1, 5)
-        shared.head_done()
-        assert read_yaml(b"a: [1, 2]\n", "small.yaml") is small
-        assert (len(shared), shared.nodes) == (0, 0)
-        assert read_yaml(b"b: [1, 2, 3, 4, 5, 6]\n", "big.yaml").documents == [{"b": [1, 2, 3, 4, 5, 6]}]
-
-
 def test_an_alias_adds_no_node_to_hold() -> None:
     assert read_yaml(b"a: &x [1, 2, 3]\nb: *x\nc: *x\n", "a.yaml").nodes == 8

@@ -50,6 +50,15 @@ def to_utc(naive: datetime, tz: tzinfo) -> datetime:
 
 def wall(moment: datetime, tz: tzinfo) -> datetime:
     """An instant as the naive wall-clock time it shows in tz."""
+    if moment.tzinfo is UTC:
+        return _wall_of_utc(moment, tz)
+    return clamp(moment).astimezone(tz).replace(tzinfo=None)
+
+
+# Bounded; the rules ask for the same few thousand handoffs' wall times some 10^5 times. Only UTC instants are
+# remembered: two aware datetimes in one zone that differ only by `fold` compare equal, yet are two instants.
+@lru_cache(maxsize=1 << 16)
+def _wall_of_utc(moment: datetime, tz: tzinfo) -> datetime:
     return clamp(moment).astimezone(tz).replace(tzinfo=None)
 
 
