@@ -225,12 +225,9 @@ def test_override_written_with_an_offset_is_an_instant_in_utc() -> None:
 def test_wall_times_of_one_ambiguous_local_time_are_two_instants() -> None:
     # wall() remembers UTC instants; two London datetimes that differ only by `fold` compare equal in
     # Python, yet are an hour apart, so they must never share an answer.
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
     from checker.schedule.localtime import wall
 
-    london = ZoneInfo("Europe/London")
+    london = LONDON
     first, second = (datetime(2026, 10, 25, 1, 30, tzinfo=london, fold=fold) for fold in (0, 1))
     assert first == second
     assert (wall(first, UTC), wall(second, UTC)) == (datetime(2026, 10, 25, 0, 30), datetime(2026, 10, 25, 1, 30))
