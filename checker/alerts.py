@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from . import cache_codec
 from .cache import cached
@@ -21,8 +21,11 @@ from .diagnostics import Diagnostic, Location, Severity
 from .globs import excluded
 from .load import MAX_FILE_BYTES
 from .model import Alert, AlertSource, Model, is_templated
-from .routing import AlertmanagerConfig
+from .records import record
 from .sources import Source, SourceError, normalize_repo_path, pattern_problem
+
+if TYPE_CHECKING:
+    from .routing import AlertmanagerConfig
 
 Reader = Callable[[bytes, str], tuple[list[Alert], list[Diagnostic]]]
 READER_RULES = frozenset({"ALR005"})  # the only rule a reader raises (a cached entry with another is forged)
@@ -211,7 +214,7 @@ def _label_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AlertCount:
     paging: int
     other: int

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Location, Severity, sort_diagnostics
+from .records import record
 
 MAX_DIAGNOSTICS_PER_RULE_AND_FILE = 100  # past this, one "and N more <RULE> in <file>"
 MAX_DIAGNOSTICS_PER_RUN = 10_000  # past this, one "and N more diagnostics"
 
 
-@dataclass
+@record
 class _Shown:
     diagnostic: Diagnostic
     stands_for: Counter[str]  # rule -> how many diagnostics it shows: 1, or many for a summary

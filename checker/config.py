@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from . import cache_codec
 from .cache import Invalid, Uncacheable, cached
 from .diagnostics import Diagnostic, Location, Severity
 from .load import MAX_FILE_BYTES, LoadedYaml, YMap, read_yaml, value_loc
 from .model import Model, ModelBuilder
+from .records import record
 from .schema import validate
 from .sources import Source, SourceError, normalize_repo_path, pattern_problem
 
@@ -20,7 +21,7 @@ class ConfigMissing(Exception):
     """The config file is not there: a usage error (exit 2), not a diagnostic."""
 
 
-@dataclass
+@record
 class LoadedConfig:
     model: Model
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import NamedTuple
+
+from .records import record
 
 
 class Severity(str, enum.Enum):
@@ -24,7 +26,7 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     rule: str
     severity: Severity

@@ -9,7 +9,6 @@ team breaks services elsewhere in the file.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +18,12 @@ from .config import ConfigMissing
 from .diagnostics import Diagnostic
 from .model import Model
 from .pipeline import CheckResult, Prepare, run_check
+from .records import record
 from .schedule import ScheduleDiff, schedule_diff
 from .sources.worktree import WorktreeSource
 
 
-@dataclass
+@record
 class DiffResult:
     head: CheckResult
     base: CheckResult | None  # None: no config at the base, so everything is new

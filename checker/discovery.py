@@ -15,7 +15,6 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from . import cache_codec
@@ -24,6 +23,7 @@ from .diagnostics import Diagnostic, Location, Severity
 from .globs import excluded
 from .load import MAX_FILE_BYTES, read_yaml, value_loc
 from .model import DiscoverySource, Model
+from .records import record
 from .rules import DiscoveredService
 from .sources import Source, SourceError, pattern_problem
 
@@ -49,7 +49,7 @@ def suggested_name(found: str) -> str:
     return "unnamed-" + hashlib.blake2b(found.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
 
 
-@dataclass
+@record
 class _Found:
     """One raw finding, before things found several times are merged."""
 

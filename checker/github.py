@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from .escape import terminal
 from .gitdiff import SHA
 from .github_http import Budget, GitHubAnswerError, GitHubLimit, bound, next_page
 from .model import Model
+from .records import record
 from .reporters import Outcome
 from .rules.github import OnlineFacts
 
@@ -35,7 +35,7 @@ class EventError(Exception):
     """The Actions event payload is unusable; the message says why (exit 2)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ActionsContext:
     repository: str | None
     pr_number: int | None

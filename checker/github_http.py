@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import Timeout
+
+from .records import record
 
 BUDGET_ENV = "OWNERSHIP_GITHUB_TIMEOUT"
 DEFAULT_BUDGET = 60.0  # seconds for every GitHub call of one run
@@ -43,7 +44,7 @@ class GitHubAnswerError(Exception):
     """GitHub answered with success but not with what the API promises (an HTML page, no `id`)."""
 
 
-@dataclass
+@record
 class Budget:
     """The seconds all GitHub calls of one run may take together."""
 

@@ -11,12 +11,13 @@ value (checker/yaml_nodes.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, Location, Severity
+from .records import record
 from .yaml_builder import MAX_DEPTH, MAX_DUPLICATES_REPORTED, MAX_EXPANDED_NODES, Builder, Stop
 from .yaml_nodes import YMap, YSeq, key_loc, locate, value_loc
 
@@ -28,7 +29,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 _Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
-@dataclass
+@record
 class LoadedYaml:
     path: str
     documents: list[Any] = field(default_factory=list)

@@ -9,9 +9,11 @@ linear time whatever a pull request writes. An absent label matches as the empty
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
+
+from .records import record
 
 OPERATORS = ("=~", "=", "!=", "!~")  # the classic parser tries them in this order
 _GO_SPACE = " \t\n\f\r"  # Go's regexp \s
@@ -27,7 +29,7 @@ class MatcherError(ValueError):
     """A matcher Alertmanager would refuse; the message says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Matcher:
     name: str
     op: str  # one of OPERATORS

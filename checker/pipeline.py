@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
@@ -13,12 +13,13 @@ from .config import LoadedConfig, load_config
 from .diagnostics import Diagnostic, Severity, sort_diagnostics
 from .discovery import discover
 from .model import Model
+from .records import record
 from .rules import CATALOGUE, Context, DiscoveredService, effective_severity, run_rules
 from .rules.waivers import apply_waivers
 from .sources import Source, pattern_problem
 
 
-@dataclass
+@record
 class CheckResult:
     model: Model
     diagnostics: list[Diagnostic]  # bounded (see bounded.py) unless run_check was told otherwise

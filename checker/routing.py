@@ -11,13 +11,14 @@ receiver inherits its parent's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .diagnostics import Location
 from .matchers import Matcher
+from .records import record
 
 
-@dataclass
+@record
 class Route:
     receiver: str  # as inherited: the nearest receiver on the way from the root
     matchers: list[Matcher]
@@ -36,7 +37,7 @@ class Route:
         return f"{self.path} {shown} (receiver '{self.receiver}', line {self.loc.line})"
 
 
-@dataclass
+@record
 class AlertmanagerConfig:
     path: str
     root: Route

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .model import Model, Service
+from .records import record
 from .schedule import Schedule, Slot, simulate
 from .schedule.limits import MAX_HORIZON
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OnCallPerson:
     role: str  # primary | secondary
     person: str

@@ -4,8 +4,9 @@ Exit codes (SPEC §5): 0 nothing blocking, 1 blocking diagnostics, 2 usage
 errors (bad option, missing config, ...). Nothing here evaluates a rule. Each
 command lives in its own module and registers itself on the group.
 
-click and the commands are imported on first use: the pre-commit hook's "nothing to check"
-answer (checker/cli/scope.py) is given before either is needed.
+click and the commands are imported on first use: `check` with a plain command line (the pre-commit
+hook, CI) runs without them (checker/cli/scope.py reads its options), and the hook's "nothing to
+check" answer is given before the checker itself is imported.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ def main() -> None:
     # Reference counting still frees everything.
     gc.disable()
     try:
-        from .scope import exit_early
+        from .scope import exit_early, parse_check
 
-        exit_early(sys.argv[1:], os.environ)
+        options = parse_check(sys.argv[1:])
+        if options is not None:  # a plain `check` (the pre-commit hook, CI): run without click
+            exit_early(options, os.environ)
+            _run_check(options)
         _register_commands()
         from .group import cli
 
@@ -48,11 +52,31 @@ def main() -> None:
     except Exception as exc:  # a bug in the checker: one line, not a traceback, unless asked for
         if os.environ.get("OWNERSHIP_DEBUG"):
             raise
-        import click
-
         from ..escape import terminal
-        from .common import EXIT_USAGE
+        from .common import EXIT_USAGE, echo
 
-        click.echo(f"ownership: internal error: {type(exc).__name__}: {terminal(str(exc))} "
-                   "(set OWNERSHIP_DEBUG=1 for the traceback and please report it)", err=True)
+        echo(f"ownership: internal error: {type(exc).__name__}: {terminal(str(exc))} "
+             "(set OWNERSHIP_DEBUG=1 for the traceback and please report it)", err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _run_check(options: dict[str, object]) -> None:
+    """`check` without click, ending as click's standalone mode ends a command: Ctrl-C is "Aborted!"
+    and exit 1, a closed pipe (`| head`) exit 1 without a word."""
+    import errno
+
+    from .check_run import check
+
+    try:
+        check(**options)  # type: ignore[arg-type]  # the types click would give (tests/test_check_without_click.py)
+    except KeyboardInterrupt:
+        from .common import echo
+
+        echo("\nAborted!", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        # Nothing more can be written: what is left in the buffer goes to /dev/null, not to a failing flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -7,18 +7,43 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-import click
-
 from .scope import locate
 
 EXIT_OK, EXIT_BLOCKING, EXIT_USAGE = 0, 1, 2
+
+
+def echo(text: str | bytes, err: bool = False, nl: bool = True) -> None:
+    """What click.echo does for us, without importing click (`check` runs without it): bytes to the
+    binary stream, text to the text stream, flushed; a stream that cannot encode the text (ASCII
+    locales) gets UTF-8, as click gives it."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    if isinstance(text, bytes):
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            binary.write(text + (b"\n" if nl else b""))
+            binary.flush()
+            return
+        text = text.decode("utf-8", "replace")
+    out = text + ("\n" if nl else "")
+    try:
+        stream.write(out)
+    except UnicodeEncodeError:
+        binary = getattr(stream, "buffer", None)
+        if binary is None:
+            raise
+        stream.flush()
+        binary.write(out.encode("utf-8", "replace"))
+    stream.flush()
 
 
 def fail(message: str) -> NoReturn:
     """A one-line error and exit 2 (escaped: messages quote file names and config values)."""
     from ..escape import log_line
 
-    click.echo(log_line(f"ownership: error: {message}"), err=True)
+    echo(log_line(f"ownership: error: {message}"), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -44,7 +69,7 @@ def write_output(text: str | bytes, output: str | None, root: Path) -> None:
     """Standard output, or the file F of `--output F`: written atomically, never through a symlink
     committed in the repository at `root`."""
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     write_or_fail(output, text, root)
 
@@ -63,6 +88,8 @@ def write_or_fail(path: str, data: str | bytes, root: Path, make_parents: bool =
 
 
 def config_options(command: Any) -> Any:
+    import click
+
     command = click.option("--repo", "repo", metavar="DIR", help="Repository root (default: .).")(command)
     return click.option("--config", "config", metavar="F", help="Config file (default: ownership.yaml).")(command)
 
@@ -74,7 +101,7 @@ def use_cache(cache_dir: str | None, no_cache: bool) -> None:
 
     note = activate(cache_dir, enabled=not no_cache)
     if note:
-        click.echo(f"ownership: {terminal(note)}", err=True)
+        echo(f"ownership: {terminal(note)}", err=True)
 
 
 def load_model(repo: str | None, config: str | None, refuse_errors: bool = False) -> Any:
@@ -108,6 +135,6 @@ def warn_config_errors(diagnostics: list[Any]) -> None:
 
     errors = [d for d in sort_diagnostics(diagnostics) if d.severity.value == "error"]
     if errors:
-        click.echo(f"ownership: warning: the config has {len(errors)} error(s) (first: "
+        echo(f"ownership: warning: the config has {len(errors)} error(s) (first: "
                    f"{terminal(str(errors[0].location))}: {terminal(errors[0].message)}); run `ownership check`",
                    err=True)

@@ -99,20 +99,17 @@ def decide(root: str, config_path: str, named: Sequence[str], staged: bool, envi
     return Scope(run, notes, hint, f"ownership: nothing to check: {which} affects {config_path}, {ABOUT}")
 
 
-def exit_early(argv: Sequence[str], environ: Mapping[str, str]) -> None:
-    """The pre-commit path without click: exit 0 when `check FILE...`/`check --staged` has nothing to
-    check. Returns in every other case (including any option it does not know), and click takes over."""
-    parsed = _parse_check(argv)
-    if parsed is None:
-        return
-    repo, config, named, staged = parsed
+def exit_early(options: Mapping[str, object], environ: Mapping[str, str]) -> None:
+    """The pre-commit path: exit 0 when `check FILE...`/`check --staged` has nothing to check.
+    Returns in every other case, and the check runs."""
+    named, staged = [str(name) for name in options["changed"]], bool(options["staged"])  # type: ignore[attr-defined]
     if not named and not staged:
         return
     try:
-        root, config_path = locate(repo, config)
+        root, config_path = locate(options["repo"], options["config"])  # type: ignore[arg-type]
         scope = decide(root, config_path, named, staged, environ)
     except (ValueError, ScopeError):
-        return  # click says it, with the same words
+        return  # the check says it, with the same words
     if scope.run:
         return
     for line in scope.lines():
@@ -120,34 +117,41 @@ def exit_early(argv: Sequence[str], environ: Mapping[str, str]) -> None:
     sys.exit(0)
 
 
-def _parse_check(argv: Sequence[str]) -> tuple[str | None, str | None, list[str], bool] | None:
-    """(--repo, --config, FILEs, --staged) of a `check` command line using only the options the
-    pre-commit hook needs; None for anything else."""
+_VALUED = {"--repo": "repo", "--config": "config", "--base": "base", "--now": "now", "--format": "fmt",
+           "--output": "output", "--cache-dir": "cache_dir"}
+_FLAGS = {"--strict": "strict", "--online": "online", "--check-run": "check_run", "--staged": "staged",
+          "--no-cache": "no_cache"}
+
+
+def parse_check(argv: Sequence[str]) -> dict[str, object] | None:
+    """The parameters click would give `check` for this command line (checker/cli/check.py), read
+    without importing click; None for anything but `check` with well-formed options it knows (help,
+    a bad --format or --now, an unknown or abbreviated option, a value that looks like an option):
+    click then reads it and says what is wrong."""
     if not argv or argv[0] != "check":
         return None
-    values: dict[str, str] = {}
+    options: dict[str, object] = dict.fromkeys(_VALUED.values())
+    options.update(dict.fromkeys(_FLAGS.values(), False))
     named: list[str] = []
-    staged = False
     words = iter(argv[1:])
     for word in words:
+        option, equals, value = word.partition("=")
         if word == "--":
             named.extend(words)
-        elif word == "--staged":
-            staged = True
-        elif word in ("--strict", "--no-cache"):
-            continue
-        elif word.split("=", 1)[0] in ("--repo", "--config", "--format", "--now", "--cache-dir"):
-            option, equals, value = word.partition("=")
+        elif word in _FLAGS:
+            options[_FLAGS[word]] = True
+        elif option in _VALUED:
             value = value if equals else next(words, "")
-            if not value or (option == "--format" and value not in FORMATS) or (option == "--now" and
-                                                                                  not _valid_now(value)):
+            if not value or value.startswith("-") or (option == "--format" and value not in FORMATS) \
+                    or (option == "--now" and not _valid_now(value)):
                 return None
-            values[option] = value
+            options[_VALUED[option]] = value  # given twice, the last counts, as in click
         elif word.startswith("-"):
             return None
         else:
             named.append(word)
-    return values.get("--repo"), values.get("--config"), named, staged
+    options["changed"] = tuple(named)
+    return options
 
 
 def _valid_now(value: str) -> bool:

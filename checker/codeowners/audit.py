@@ -17,9 +17,9 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..escape import codeowners_path
+from ..records import record
 from .block import Layout
 from .generate import Entry, relative_path
 from .patterns import Line, Pattern, compile_pattern, parse
@@ -32,7 +32,7 @@ class AuditTooLarge(RuntimeError):
     """The file and the repository are too large to audit within MAX_TESTS pattern tests."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Takeover:
     """COD002: a hand-written `line` after the block decides files that `entry` gives its service's team."""
 
@@ -164,7 +164,7 @@ class Audit:
         return False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Taken:
     """A hand-written line above the block whose files the block now gives to their declared teams."""
 

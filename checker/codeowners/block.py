@@ -9,7 +9,7 @@ written. The file's line endings (LF or CRLF) and a byte-order mark are kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 
 BEGIN_MARK = "# BEGIN ownership-as-code"
 END_MARK = "# END ownership-as-code"
@@ -22,7 +22,7 @@ class BlockError(ValueError):
     """The file's markers cannot be read as one managed block; the message says how to mend it."""
 
 
-@dataclass
+@record
 class Layout:
     """A CODEOWNERS file cut at its managed block. Each line keeps its own ending."""
 

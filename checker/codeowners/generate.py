@@ -11,18 +11,19 @@ silently give it to whichever comes last.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..escape import codeowners_path, codeowners_problem, terminal
 from ..model import Model
+from ..records import record
 
 # \A...\Z, not ^...$: `$` also matches before a final newline, which would split the line.
 GITHUB_TEAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One line of the managed block: a service's path and the team that owns it."""
 
@@ -33,7 +34,7 @@ class Entry:
     loc: Location
 
 
-@dataclass
+@record
 class Generated:
     lines: list[str]
     entries: list[Entry] = field(default_factory=list)  # the lines that assign owners, in block order

@@ -25,15 +25,17 @@ compares every answer with the `codeowners` package on real CODEOWNERS files.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
+
+from ..records import record
 
 # Token kinds of a compiled pattern.
 _LITERAL, _ONE, _STAR, _SEGMENTS, _REST = range(5)
 _OWNER = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:/[A-Za-z0-9._-]+)?|[^@\s]+@[^@\s]+")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pattern:
     """A compiled CODEOWNERS pattern: what it matches, and cheap filters that rule most paths out."""
 
@@ -73,7 +75,7 @@ class Pattern:
         return _run(self, path)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Line:
     """One rule of a CODEOWNERS file: a pattern and its owners, at a 1-based line number."""
 
@@ -83,7 +85,7 @@ class Line:
     text: str  # the line as written, without its line ending
 
 
-@dataclass
+@record
 class Parsed:
     lines: list[Line] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line number, why GitHub skips it)

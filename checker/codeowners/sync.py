@@ -7,11 +7,12 @@ file list and the file's current text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..escape import terminal
 from ..model import Model
+from ..records import record
 from .audit import Audit, Taken, Takeover, matches_nothing, sorted_files
 from .block import layout, with_block
 from .generate import Generated, generate, path_problem
@@ -19,7 +20,7 @@ from .generate import Generated, generate, path_problem
 MAX_NOTES = 10
 
 
-@dataclass
+@record
 class Plan:
     target: str
     current: str | None

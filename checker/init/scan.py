@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..diagnostics import Location
@@ -21,6 +21,7 @@ from ..discovery import KUBERNETES_WORKLOADS, discover
 from ..globs import excluded
 from ..load import MAX_FILE_BYTES, read_yaml
 from ..model import DiscoverySource, Model
+from ..records import record
 from ..rules import DiscoveredService
 from ..sources import Source, SourceError
 
@@ -37,7 +38,7 @@ _NOT_SERVICES = frozenset({"common", "shared", "lib", "libs", "util", "utils", "
 _TEMPLATED = re.compile(r"\{\{|\$\{\{")
 
 
-@dataclass
+@record
 class Entry:
     """A discovery entry init proposes."""
 
@@ -46,7 +47,7 @@ class Entry:
     exclude: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Findings:
     discovery: list[Entry] = field(default_factory=list)
     alert_paths: list[str] = field(default_factory=list)
@@ -64,7 +65,7 @@ def skipped_folder(path: str, charts: set[str]) -> str | None:
     return None
 
 
-@dataclass
+@record
 class _File:
     path: str
     documents: list[Any]

@@ -6,14 +6,18 @@ the engine and the rules read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Location, Severity
-from ..routing import AlertmanagerConfig
+from ..records import record
+
+if TYPE_CHECKING:  # read only with routing.alertmanager (checker/routing.py is imported then)
+    from ..routing import AlertmanagerConfig
 
 
-@dataclass
+@record
 class Node:
     """Where an entity is declared, and where each of its keys' values are."""
 
@@ -24,7 +28,7 @@ class Node:
         return self.locs.get(key, self.loc)
 
 
-@dataclass
+@record
 class RotationPolicy:
     min_members: int = 4
     max_shift: timedelta = timedelta(weeks=1)
@@ -41,14 +45,14 @@ class RotationPolicy:
     min_balance: float = 0.5
 
 
-@dataclass
+@record
 class ServicePolicy:
     require_runbook: bool = True
     require_secondary: bool = True
     min_escalation_levels: int = 2
 
 
-@dataclass
+@record
 class Policy:
     horizon: timedelta = timedelta(weeks=12)
     rotation: RotationPolicy = field(default_factory=RotationPolicy)
@@ -64,7 +68,7 @@ class Policy:
         return self.node.locs.get(f"{section}.{key}", fallback)
 
 
-@dataclass
+@record
 class Leave:
     start: datetime
     end: datetime
@@ -72,7 +76,7 @@ class Leave:
     loc: Location
 
 
-@dataclass
+@record
 class Person:
     name: str
     node: Node
@@ -86,7 +90,7 @@ class Person:
     exempt: str | None = None
 
 
-@dataclass
+@record
 class OnCall:
     primary: list[str]
     secondary: list[str]
@@ -94,14 +98,14 @@ class OnCall:
     locs: dict[str, list[Location]] = field(default_factory=dict)  # role -> where each name is written
 
 
-@dataclass
+@record
 class EscalationLevel:
     kind: str  # rotation | team | contact
     target: str
     loc: Location
 
 
-@dataclass
+@record
 class Team:
     name: str
     node: Node
@@ -115,7 +119,7 @@ class Team:
     receiver_locs: list[Location] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Override:
     person: str
     start: datetime
@@ -124,7 +128,7 @@ class Override:
     loc: Location
 
 
-@dataclass
+@record
 class RosterChange:
     """`rotations.X.changes[i]` (SPEC §7.1): a new roster from `start` (`from:`, a regular handoff of the
     roster in force before it) on. Without `pattern` the previous shift pattern continues."""
@@ -137,7 +141,7 @@ class RosterChange:
     first: str | None = None
 
 
-@dataclass
+@record
 class Rotation:
     name: str
     node: Node
@@ -176,7 +180,7 @@ class Rotation:
         return max(lengths) if lengths else None
 
 
-@dataclass
+@record
 class Service:
     name: str
     node: Node
@@ -196,7 +200,7 @@ class Service:
         return self.lifecycle == "production"
 
 
-@dataclass
+@record
 class AlertSource:
     type: str
     paths: list[str]
@@ -209,7 +213,7 @@ class AlertSource:
     paging_severities: tuple[str, ...] | None = None  # None: policy.alerts.paging_severities
 
 
-@dataclass
+@record
 class Routing:
     """Where alerts really go: an Alertmanager config in the repository (SPEC §8)."""
 
@@ -218,7 +222,7 @@ class Routing:
     node: Node
 
 
-@dataclass
+@record
 class DiscoverySource:
     kind: str  # directories | kubernetes | backstage
     pattern: str
@@ -226,7 +230,7 @@ class DiscoverySource:
     exclude: list[str] = field(default_factory=list)  # globs never read (a path, or a directory above it)
 
 
-@dataclass
+@record
 class Waiver:
     rule: str
     subject: str
@@ -240,7 +244,7 @@ def is_templated(value: str) -> bool:
     return "{{" in value
 
 
-@dataclass
+@record
 class Alert:
     """One alerting rule read from a rule file, with where each label and annotation is written."""
 
@@ -285,7 +289,7 @@ class Alert:
         return None
 
 
-@dataclass
+@record
 class Model:
     config_file: str
     files: list[str] = field(default_factory=list)

@@ -16,11 +16,11 @@ the handoffs to where the pattern puts them), and DST if PagerDuty's turns drift
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 from ..model import Rotation
+from ..records import record
 from ..schedule.localtime import MAX_INSTANT
 from ..schedule.roster import Roster, timeline
 from ..timeutil import wall
@@ -31,7 +31,7 @@ MANAGED_NOTE = ("Managed by ownership-as-code from ownership.yaml (rotation {nam
                 "`ownership pagerduty apply` overwrites changes made here.")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RosterSpan:
     """One roster of the rotation as the engine runs it, in force over [start, end) (end None: for ever)."""
 

@@ -19,12 +19,13 @@ compares up to the horizon) finds them in place between two scheduled applies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..escape import terminal
 from ..model import Model, Rotation
+from ..records import record
 from ..schedule import simulate
 from . import mapping
 from .client import NotFound, PagerDuty, PagerDutyError
@@ -33,7 +34,7 @@ from .timeline import Difference, Stretch, differences, holds_throughout, normal
 APPLY_MARGIN = timedelta(weeks=2)
 
 
-@dataclass
+@record
 class Change:
     action: str  # create_schedule | update_schedule | delete_override | create_override
     rotation: str
@@ -58,7 +59,7 @@ class Change:
         return out
 
 
-@dataclass
+@record
 class RotationPlan:
     rotation: Rotation
     schedule_id: str | None
@@ -66,7 +67,7 @@ class RotationPlan:
     unexpressible: list[Difference] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Plan:
     since: datetime
     until: datetime

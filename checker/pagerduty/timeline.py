@@ -10,13 +10,13 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..records import record
 from ..schedule.intervals import subtract, union
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stretch:
     """[start, end) held by `holder` (a person's name or a PagerDuty user ID; None: nobody)."""
 
@@ -63,7 +63,7 @@ def holder_at(stretches: list[Stretch], index: int, moment: datetime) -> tuple[s
     return None, index
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Difference:
     """[start, end) where `expected` and `actual` hold the pager differently (None: nobody)."""
 

@@ -7,16 +7,16 @@ feeds `--format`, and a reporter's module is imported only when it is used.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, is_blocking
+from ..records import record
 
 if TYPE_CHECKING:
     from ..schedule import ScheduleDiff
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Checked:
     """What a check looked at (SPEC §11: `check` never exits 0 without saying what it checked)."""
 
@@ -33,7 +33,7 @@ class Checked:
         return f"checked {self.services} services, {self.rotations} rotations, {self.alerts} alerts"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """What a check found, and how it is judged."""
 

@@ -9,13 +9,18 @@ output are the colours added here, on a TTY.
 
 from __future__ import annotations
 
-import click
-
 from .. import escape
 from ..diagnostics import Severity
 from . import Outcome, Reporter, register
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+_SGR = {"red": 31, "green": 32, "yellow": 33}
+
+
+def style(text: str, fg: str | None = None, bold: bool = False) -> str:
+    """click.style's sequences for the few styles used here (so `check` needs no click)."""
+    start = (f"\x1b[{_SGR[fg]}m" if fg else "") + ("\x1b[1m" if bold else "\x1b[22m")
+    return f"{start}{text}\x1b[0m"
 
 
 @register
@@ -28,9 +33,9 @@ class TextReporter(Reporter):
             label = d.severity.value
             if outcome.diff_mode:
                 label += " (new)" if d.new else " (existing)"
-            styled = click.style(label, fg=_COLOURS.get(d.severity), bold=outcome.blocking(d)) \
+            styled = style(label, fg=_COLOURS.get(d.severity), bold=outcome.blocking(d)) \
                 if self.color else label
-            rule = click.style(escape.terminal(d.rule), bold=True) if self.color else escape.terminal(d.rule)
+            rule = style(escape.terminal(d.rule), bold=True) if self.color else escape.terminal(d.rule)
             # The location starts the line: log_line keeps it from reading as a workflow command.
             lines.append(f"{escape.log_line(str(d.location))}: {styled} {rule} "
                          f"{escape.terminal(f'{d.name}: {d.message} [{d.subject}]')}")
@@ -38,7 +43,7 @@ class TextReporter(Reporter):
         summary = (f"{outcome.errors} error(s), {outcome.warnings} warning(s), {blocking} blocking"
                    if outcome.diagnostics else "no problems found")
         if self.color:
-            summary = click.style(summary, fg="red" if blocking else "green", bold=True)
+            summary = style(summary, fg="red" if blocking else "green", bold=True)
         if outcome.schedule_changes is not None:
             from .schedule_changes import text_line
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Severity
 from ..model import Alert, is_templated
-from ..routing import Route, Router
 from ..schedule import Slot
 from .registry import Context, Finding, declare, rule
+
+if TYPE_CHECKING:
+    from ..routing import Route
 
 
 def _owner_hint(alert: Alert) -> str:
@@ -204,6 +207,8 @@ def paging_alert_misrouted(ctx: Context) -> Iterator[Finding]:
     config = ctx.model.alertmanager
     if config is None or ctx.model.routing is None:
         return
+    from ..routing import Router  # imported only when routing.alertmanager is set
+
     router = Router(config)
     external = ctx.model.routing.external_labels
     for alert in ctx.model.alerts:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..codeowners.audit import sorted_files
-from ..codeowners.sync import unmatched_paths
 from ..diagnostics import Severity
 from .registry import Context, Finding, declare, rule
 
@@ -74,5 +72,10 @@ def codeowners_path_matches_nothing(ctx: Context) -> Iterator[Finding]:
         services:
           checkout-api: {team: payments, paths: ["services/checkout/"]}
     """
+    if not any(service.paths for service in ctx.model.services.values()):
+        return
+    from ..codeowners.audit import sorted_files  # imported only when some service has `paths`
+    from ..codeowners.sync import unmatched_paths
+
     for diagnostic in unmatched_paths(ctx.model, sorted_files(ctx.repo.files())):
         yield Finding(diagnostic.subject, diagnostic.location, diagnostic.message)

@@ -9,15 +9,19 @@ request's own changes are not drift: a stretch counts only where PagerDuty diffe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..pagerduty.timeline import Stretch, differences, within
+from ..records import record
 from ..schedule import format_local
 from .registry import Context, Finding, rule
 
+if TYPE_CHECKING:
+    from ..pagerduty.timeline import Stretch
 
-@dataclass
+
+@record
 class PagerFacts:
     """What PagerDuty said, per rotation: its schedule's ID and final schedule over [since, until), each
     stretch held by a person's name (or `PagerDuty user NAME` for a user the config does not have)."""
@@ -57,6 +61,8 @@ def pager_drift(ctx: Context) -> Iterator[Finding]:
     facts = ctx.extras.get("pagerduty")
     if not isinstance(facts, PagerFacts):
         return
+    from ..pagerduty.timeline import Stretch, differences, within  # only with --online and PAGERDUTY_TOKEN
+
     for name, (schedule_id, actual) in sorted(facts.schedules.items()):
         rotation = ctx.model.rotations.get(name)
         simulated = ctx.schedule.rotations.get(name)

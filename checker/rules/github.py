@@ -7,12 +7,13 @@ I/O); these rules only read the facts it gathered.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..records import record
 from .registry import Context, Finding, rule
 
 
-@dataclass
+@record
 class OnlineFacts:
     """What GitHub said: logins and org/slug teams that do not exist (or are not visible)."""
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Model
+from ..records import record
 from ..runbooks import runbook_problem
 from ..schedule import Schedule, simulate
 from ..sources import Source
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     subject: str
     location: Location
@@ -32,7 +33,7 @@ class Finding:
     detail: str = field(default="", compare=False)
 
 
-@dataclass
+@record
 class DiscoveredService:
     """One thing discovery found, however many kinds found it (checker/discovery.py)."""
 
@@ -51,7 +52,7 @@ class DiscoveredService:
         return self.lifecycle is None or self.lifecycle.strip().lower() in ("", "production")
 
 
-@dataclass
+@record
 class Context:
     """Everything a rule may read. Rules hold no state and write nothing."""
 
@@ -83,7 +84,7 @@ class Context:
 Check = Callable[[Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleInfo:
     id: str
     name: str

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..model import Model, Rotation
-from ..schedule import Interval, Schedule, ScheduleChange, calendar_add, schedule_diff, subtract, union
+from ..schedule import Interval, Schedule, calendar_add, subtract, union
 from ..schedule.localtime import wall
 from ..schedule.roster import timeline
 from ..timeutil import format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import flow_yaml, rotation_subject, stretch
+
+if TYPE_CHECKING:
+    from ..schedule.diff import ScheduleChange
 
 
 def base_side(ctx: Context) -> tuple[Model, Schedule] | None:
@@ -57,6 +61,8 @@ def schedule_changed_without_notice(ctx: Context) -> Iterator[Finding]:
     if side is None:
         return
     base_model, base_schedule = side
+    from ..schedule.diff import schedule_diff  # diff mode only
+
     diff = schedule_diff(base_schedule, ctx.schedule)
     by_rotation: dict[str, list[ScheduleChange]] = {}
     for change in diff.changes:

@@ -9,7 +9,8 @@ built, so those three import nothing from this package but each other and
 `model.entities`.
 """
 
-from .diff import PersonChange, ScheduleChange, ScheduleDiff, schedule_diff
+from typing import TYPE_CHECKING, Any
+
 from .engine import (
     RotationSchedule,
     Run,
@@ -31,6 +32,21 @@ from .localtime import (
     holiday_windows_between,
     iso_local,
 )
+
+if TYPE_CHECKING:
+    from .diff import PersonChange, ScheduleChange, ScheduleDiff, schedule_diff
+
+_DIFF = ("PersonChange", "ScheduleChange", "ScheduleDiff", "schedule_diff")
+
+
+def __getattr__(name: str) -> Any:
+    """diff.py on first use: only diff mode (--base) compares schedules, so `check` starts without it."""
+    if name in _DIFF:
+        from . import diff
+
+        return getattr(diff, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DAY", "Interval", "PersonChange", "RotationSchedule", "Run", "Schedule", "ScheduleChange", "ScheduleDiff",

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, tzinfo
 
+from ..records import record
 from .engine import RotationSchedule, Schedule, Slot, turns
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScheduleChange:
     """[start, end) of `rotation` was held by `before` (None: nobody) and is held by `after`."""
 
@@ -28,7 +29,7 @@ class ScheduleChange:
     tz: tzinfo = UTC  # the rotation's zone, for showing the stretch
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PersonChange:
     person: str
     shifts_gained: int
@@ -37,7 +38,7 @@ class PersonChange:
     hours_lost: float
 
 
-@dataclass
+@record
 class ScheduleDiff:
     start: datetime  # the compared range: now ...
     end: datetime  # ... to the end of the shorter horizon

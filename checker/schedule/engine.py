@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..model.entities import Model, Override, Rotation, RotationPolicy
+from ..records import record
 from .holidays import cut_parts, pieces
 from .intervals import Interval, intersect
 from .limits import MAX_SLOTS, ScheduleTooLarge, estimated_slots, lookback
@@ -42,7 +43,7 @@ class Slot:
         return self.end - self.start
 
 
-@dataclass
+@record
 class RotationSchedule:
     rotation: Rotation
     slots: list[Slot] = field(default_factory=list)
@@ -68,7 +69,7 @@ class RotationSchedule:
         return None if index is None else self.slots[index]
 
 
-@dataclass
+@record
 class Schedule:
     """Every rotation simulated over [start, end)."""
 
@@ -167,17 +168,22 @@ def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> l
     if len(windows) == 1:  # the common case, every day covered: only the range's ends cut
         (first, last), = windows
         for held_start, held_end, person, roster, k, piece in held:
-            s, e = max(held_start, first), min(held_end, last)
+            s = max(first, held_start)
+            e = min(last, held_end)
             if s < e:
                 slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
         return slots
-    j = 0
+    j, count = 0, len(windows)
     for held_start, held_end, person, roster, k, piece in held:
-        while j < len(windows) and windows[j][1] <= held_start:
+        while j < count and windows[j][1] <= held_start:
             j += 1
         w = j
-        while w < len(windows) and windows[w][0] < held_end:
-            s, e = max(held_start, windows[w][0]), min(held_end, windows[w][1])
+        while w < count:
+            window_start, window_end = windows[w]
+            if window_start >= held_end:
+                break
+            s = max(window_start, held_start)
+            e = min(window_end, held_end)
             if s < e:
                 slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
             w += 1
@@ -265,7 +271,7 @@ def _rebound(earlier: RotationSchedule, rotation: Rotation) -> RotationSchedule:
                             policy=earlier.policy)
 
 
-@dataclass
+@record
 class Run:
     """Consecutive slots of one person: a break shorter than the threshold does not end it."""
 

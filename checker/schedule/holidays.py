@@ -13,15 +13,15 @@ roster change inside the period starts a new run of pieces from its `from`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..records import record
 from .intervals import Interval
 from .localtime import add_wall, holiday_windows, to_utc, wall
 from .roster import Timeline
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Piece:
     roster: int
     k0: int  # the shift that starts the period (or the roster's part of it)

@@ -37,6 +37,7 @@ def later(moment: datetime, delta: timedelta) -> datetime:
         return MAX_INSTANT if delta > timedelta(0) else MIN_INSTANT
 
 
+@lru_cache(maxsize=1 << 16)  # bounded; the same handoffs are localised over and over (fold is ignored: fold=0)
 def to_utc(naive: datetime, tz: tzinfo) -> datetime:
     """A wall-clock time in tz as a UTC instant (fold=0)."""
     if naive <= _MIN_WALL:

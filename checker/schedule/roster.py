@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from ..model.entities import Rotation
+from ..records import record
 from .localtime import MAX_INSTANT, OFFSET_SPREAD, add_wall, to_utc, wall
 
 
@@ -32,7 +33,7 @@ class RegularShift(NamedTuple):
     person: str
 
 
-@dataclass
+@record
 class Roster:
     start: datetime  # a UTC instant: `start:` or a change's `from:`
     members: tuple[str, ...]
