@@ -54,6 +54,11 @@ PRUNE_ONE_RUN_IN = 16
 _SUFFIX = ".json"
 
 
+def new_hash() -> Any:
+    """The hash entries are named by (BLAKE2b, 20 bytes), for other content-derived keys."""
+    return blake2b(digest_size=20)
+
+
 class Invalid(Exception):
     """An entry that does not hold what its reader expects: ignored, never trusted."""
 

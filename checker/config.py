@@ -25,6 +25,8 @@ class ConfigMissing(Exception):
 class LoadedConfig:
     model: Model
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A hash of every config file read, path and bytes: the model is a function of it (checker/verdicts.py).
+    fingerprint: bytes = b""
 
 
 def load_config(source: Source, config_path: str) -> LoadedConfig:
@@ -36,19 +38,38 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
     except SourceError as exc:
         raise ConfigMissing(f"no config at {normal} ({exc}); create it, or point --config/--repo at it") from None
     diagnostics: list[Diagnostic] = []
+    read = _Fingerprint()
+    read.add(normal, data)
     builder = ModelBuilder(normal)
     main = _read_document(data, normal, diagnostics)
     builder.add_document(main, normal)
     if isinstance(main, YMap):
         for path in _included_files(source, main, normal, diagnostics):
             try:
-                included = _read_document(source.read(path, MAX_FILE_BYTES), path, diagnostics, included=True)
+                included_data = source.read(path, MAX_FILE_BYTES)
+                read.add(path, included_data)
+                included = _read_document(included_data, path, diagnostics, included=True)
             except SourceError as exc:
+                read.add(path, b"unreadable")
                 diagnostics.append(_problem("CFG001", path, Location(path), str(exc)))
                 continue
             builder.add_document(included, path)
     model, model_diagnostics = builder.resolve()
-    return LoadedConfig(model, diagnostics + model_diagnostics)
+    return LoadedConfig(model, diagnostics + model_diagnostics, read.digest())
+
+
+class _Fingerprint:
+    def __init__(self) -> None:
+        from .cache import new_hash
+
+        self._hash = new_hash()
+
+    def add(self, path: str, data: bytes) -> None:
+        for part in (path.encode("utf-8", "surrogatepass"), data):
+            self._hash.update(len(part).to_bytes(8, "little") + part)
+
+    def digest(self) -> bytes:
+        return bytes(self._hash.digest())
 
 
 def _problem(rule: str, file: str, loc: Location, message: str) -> Diagnostic:

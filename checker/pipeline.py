@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, Severity, sort_diagnostics
 from .discovery import discover
 from .model import Model
 from .records import record
-from .rules import CATALOGUE, Context, DiscoveredService, effective_severity, run_rules
+from .rules import CATALOGUE, Context, DiscoveredService, effective_severity, model_only_rules, run_rules
 from .rules.waivers import apply_waivers
 from .sources import Source, pattern_problem
 
@@ -33,10 +33,12 @@ Prepare = Callable[[Model], dict[str, Any]]
 
 
 def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare | None = None,
-              loaded: LoadedConfig | None = None, bounded: bool = True) -> CheckResult:
+              loaded: LoadedConfig | None = None, bounded: bool = True, remember: bool = False) -> CheckResult:
     """Every rule on one version of the repository. Raises ConfigMissing when there is no config.
     `loaded`: the config already read from this source (the pre-commit path reads it to decide).
-    `bounded`: cut the diagnostics to what a reader can use (diff mode cuts after marking new ones)."""
+    `bounded`: cut the diagnostics to what a reader can use (diff mode cuts after marking new ones).
+    `remember`: `now` was given (--now), so the model-only rules' verdict is kept in the cache, or read
+    from it (checker/verdicts.py)."""
     loaded = loaded or load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
@@ -48,7 +50,13 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
                       extras=prepare(model) if prepare else {})
     staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
-    diagnostics.extend(run_rules(context))
+    if remember:
+        from .verdicts import remembered
+
+        diagnostics += remembered(loaded, context, config_path, lambda rules: run_rules(context, only=rules))
+        diagnostics.extend(run_rules(context, leave_out=model_only_rules()))
+    else:
+        diagnostics.extend(run_rules(context))
     diagnostics = apply_waivers(diagnostics, model, now)
     keys = {d.key for d in diagnostics}
     diagnostics = bound_diagnostics(diagnostics, config_path) if bounded else sort_diagnostics(diagnostics)

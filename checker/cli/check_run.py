@@ -52,7 +52,8 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
         else:
             from ..pipeline import run_check
 
-            result = run_check(worktree, config_path, instant, prepare)
+            # With --now given, the schedule rules' verdict is kept for the next run at the same --now.
+            result = run_check(worktree, config_path, instant, prepare, remember=now is not None)
     except ConfigMissing as exc:
         fail(f"{exc}; {hint}" if hint else str(exc))
     outcome = Outcome(relative_to_repository(result.diagnostics, root), strict=strict, diff_mode=bool(base),

@@ -27,11 +27,12 @@ from .registry import (
     declare,
     effective_severity,
     in_spec_order,
+    model_only_rules,
     rule,
     run_rules,
 )
 
 __all__ = [
     "CATALOGUE", "Check", "Context", "DiscoveredService", "Finding", "RuleInfo", "declare", "effective_severity",
-    "in_spec_order", "rule", "run_rules",
+    "in_spec_order", "model_only_rules", "rule", "run_rules",
 ]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from datetime import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Severity
 from ..model import Alert, is_templated
-from ..schedule import Slot
 from .registry import Context, Finding, declare, rule
 
 if TYPE_CHECKING:
@@ -154,23 +152,11 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
             continue
         key = ",".join(primaries)
         if key not in covered:
-            covered[key] = any(_someone_after(ctx.schedule.rotations[name].slots, ctx.now, ctx.model.people)
-                               for name in primaries)
+            covered[key] = any(ctx.someone_on_call_after_now(name) for name in primaries)
         if not covered[key]:
             yield Finding(alert.subject, alert.label_locs.get(alert.owner_label or "", alert.loc),
                           f"paging alert {alert.name} belongs to {owner}, whose rotations ({', '.join(primaries)}) "
                           "have nobody on call in the horizon; fix their start or members")
-
-
-def _someone_after(slots: list[Slot], now: datetime, people: Mapping[str, object]) -> bool:
-    """Whether a known person holds a slot ending after now. Read from the end: a rotation's slots are in
-    time order, and the lookback before now holds most of them."""
-    for slot in reversed(slots):
-        if slot.end <= now:
-            return False
-        if slot.person in people:
-            return True
-    return False
 
 
 @rule("ALR006", "paging-alert-misrouted")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from .registry import Context, Finding, rule
 
 
-@rule("ESC001", "escalation-too-short")
+@rule("ESC001", "escalation-too-short", model_only=True)
 def escalation_too_short(ctx: Context) -> Iterator[Finding]:
     """A team with production services has fewer than `policy.service.min_escalation_levels`
     escalation levels.
@@ -39,7 +39,7 @@ def escalation_too_short(ctx: Context) -> Iterator[Finding]:
                       "beyond under `escalation:`")
 
 
-@rule("ESC002", "escalation-cycle")
+@rule("ESC002", "escalation-cycle", model_only=True)
 def escalation_cycle(ctx: Context) -> Iterator[Finding]:
     """Escalating through teams comes back to where it started.
 

@@ -10,7 +10,7 @@ stages (loading, schema, model) are documented with :func:`declare`.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Model
 from ..records import record
 from ..runbooks import runbook_problem
-from ..schedule import Schedule, simulate
+from ..schedule import Schedule, Slot, simulate
 from ..sources import Source
 
 
@@ -63,6 +63,14 @@ class Context:
     extras: dict[str, Any] = field(default_factory=dict)  # later stages: alerts
     _schedule: Schedule | None = None
     _runbooks: dict[str, str | None] = field(default_factory=dict, repr=False)
+    on_call_after_now: dict[str, bool] = field(default_factory=dict)  # by rotation (checker/verdicts.py)
+
+    def someone_on_call_after_now(self, rotation: str) -> bool:
+        """Whether a known person holds some of the rotation's time after now (ALR004)."""
+        if rotation not in self.on_call_after_now:
+            self.on_call_after_now[rotation] = _someone_after(self.schedule.rotations[rotation].slots, self.now,
+                                                              self.model.people)
+        return self.on_call_after_now[rotation]
 
     def runbook_problem(self, reference: str) -> str | None:
         """Why a runbook path or URL cannot be followed (or None), looked at once per run:
@@ -91,6 +99,9 @@ class RuleInfo:
     severity: Severity
     written_doc: str  # as written in the source; `doc` is what `explain` prints
     check: Check | None  # None: raised by an earlier stage
+    # Reads only the config's model, --now and the schedule simulated from them: what it finds is remembered
+    # with the config (checker/verdicts.py). Not the repository's files, alerts, discovery or outside facts.
+    model_only: bool = False
 
     @property
     def doc(self) -> str:
@@ -113,9 +124,10 @@ def _register(info: RuleInfo) -> None:
     CATALOGUE[info.id] = info
 
 
-def rule(rule_id: str, name: str, severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
+def rule(rule_id: str, name: str, severity: Severity = Severity.ERROR,
+         model_only: bool = False) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        _register(RuleInfo(rule_id, name, severity, check.__doc__ or "", check))
+        _register(RuleInfo(rule_id, name, severity, check.__doc__ or "", check, model_only))
         return check
 
     return register
@@ -142,10 +154,26 @@ def effective_severity(rule_id: str, model: Model) -> Severity:
     return override if override is not None else CATALOGUE[rule_id].severity
 
 
-def run_rules(context: Context) -> Iterator[Diagnostic]:
-    """Every registered rule that is not switched off, as Diagnostics."""
+def model_only_rules() -> frozenset[str]:
+    """The rules that read only the model, --now and the schedule (RuleInfo.model_only)."""
+    return frozenset(rule_id for rule_id, info in CATALOGUE.items() if info.model_only)
+
+
+def _someone_after(slots: list[Slot], now: datetime, people: Mapping[str, object]) -> bool:
+    """Read from the end: a rotation's slots are in time order, and the lookback before now holds most."""
+    for slot in reversed(slots):
+        if slot.end <= now:
+            return False
+        if slot.person in people:
+            return True
+    return False
+
+
+def run_rules(context: Context, only: frozenset[str] | None = None,
+              leave_out: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
+    """Every registered rule that is not switched off (of `only`, less `leave_out`), as Diagnostics."""
     for info in CATALOGUE.values():
-        if info.check is None:
+        if info.check is None or (only is not None and info.id not in only) or info.id in leave_out:
             continue
         severity = effective_severity(info.id, context.model)
         if severity is Severity.OFF:

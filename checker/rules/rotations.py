@@ -18,7 +18,7 @@ def _subject(name: str) -> str:
     return f"rotation/{name}"
 
 
-@rule("ROT001", "rotation-too-small")
+@rule("ROT001", "rotation-too-small", model_only=True)
 def rotation_too_small(ctx: Context) -> Iterator[Finding]:
     """A rotation (or a roster change still to come) has fewer than
     `policy.rotation.min_members` schedulable members.
@@ -57,7 +57,7 @@ def _rosters_from_now(ctx: Context, rotation: Rotation) -> list[tuple[list[str],
             if i + 1 >= len(starts) or (starts[i + 1] or ctx.now) > ctx.now]
 
 
-@rule("ROT002", "shift-too-long")
+@rule("ROT002", "shift-too-long", model_only=True)
 def shift_too_long(ctx: Context) -> Iterator[Finding]:
     """A rotation's `shift` (each length of a shift pattern, and of each roster change) is
     longer than `policy.rotation.max_shift` (or the rotation's own `policy: {max_shift: ...}`).
@@ -88,7 +88,7 @@ def shift_too_long(ctx: Context) -> Iterator[Finding]:
                               f"{format_duration(limit)}; {fix}")
 
 
-@rule("ROT010", "member-not-in-team")
+@rule("ROT010", "member-not-in-team", model_only=True)
 def member_not_in_team(ctx: Context) -> Iterator[Finding]:
     """A rotation member is not a member of the rotation's team.
 
@@ -118,7 +118,7 @@ def member_not_in_team(ctx: Context) -> Iterator[Finding]:
                               f"them to teams.{team.name}.members or remove them from the rotation")
 
 
-@rule("ROT008", "oncall-load-too-high")
+@rule("ROT008", "oncall-load-too-high", model_only=True)
 def oncall_load_too_high(ctx: Context) -> Iterator[Finding]:
     """A person's long-run on-call share exceeds `policy.rotation.max_oncall_fraction`:
     the sum, over the rotations they are in, of the share of the week the

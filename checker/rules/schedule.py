@@ -31,7 +31,7 @@ from .schedule_common import days, hhmm, member_location, percent, rotation_subj
 from .schedule_fixes import gap_fix, handoff_fix, local_handoff_ok, longest_gap
 
 
-@rule("ROT004", "handoff-outside-hours")
+@rule("ROT004", "handoff-outside-hours", model_only=True)
 def handoff_outside_hours(ctx: Context) -> Iterator[Finding]:
     """A regular handoff falls outside `handoff_days`/`handoff_hours` in the rotation's time zone (t).
 
@@ -68,7 +68,7 @@ def _allowed(handoff_days: tuple[int, ...], hours: tuple[int, int]) -> str:
     return f"{', '.join(WEEKDAYS[d] for d in handoff_days)} {hhmm(hours)}"
 
 
-@rule("ROT005", "coverage-gap")
+@rule("ROT005", "coverage-gap", model_only=True)
 def coverage_gap(ctx: Context) -> Iterator[Finding]:
     """A moment inside the rotation's own window (its `days` and `hours`) has nobody on
     call (t): the rotation has not started yet, or a turn belongs to a name that is not
@@ -100,7 +100,7 @@ def coverage_gap(ctx: Context) -> Iterator[Finding]:
                           "that turn belongs to an undeclared person; declare them under people: or fix the name")
 
 
-@rule("ROT006", "holiday-shift-too-long")
+@rule("ROT006", "holiday-shift-too-long", model_only=True)
 def holiday_shift_too_long(ctx: Context) -> Iterator[Finding]:
     """One person holds a rotation longer than `holiday_max_shift` inside the holiday window (t).
 
@@ -152,7 +152,7 @@ def _holiday_overlap(run: Run, windows: list[Interval], tz: tzinfo) -> timedelta
                 if s < run.end and run.start < e), timedelta(0))
 
 
-@rule("ROT012", "long-gap", Severity.WARNING)
+@rule("ROT012", "long-gap", Severity.WARNING, model_only=True)
 def long_gap(ctx: Context) -> Iterator[Finding]:
     """A member has no turn for longer than `policy.rotation.max_gap` (default 12w,
     counted on the rotation's calendar) (t).
@@ -223,7 +223,7 @@ def _members(rotation: Rotation) -> list[tuple[str, Location]]:
     return list(zip(names, locs))
 
 
-@rule("ROT015", "uneven-load", Severity.WARNING)
+@rule("ROT015", "uneven-load", Severity.WARNING, model_only=True)
 def uneven_load(ctx: Context) -> Iterator[Finding]:
     """A rotation member's realised on-call hours (overrides and holiday pieces
     included), over the horizon extended to whole turns of the roster, are

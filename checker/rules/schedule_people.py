@@ -24,7 +24,7 @@ from .schedule_common import (
 )
 
 
-@rule("ROT003", "consecutive-oncall")
+@rule("ROT003", "consecutive-oncall", model_only=True)
 def consecutive_oncall(ctx: Context) -> Iterator[Finding]:
     """Someone is on call longer than `policy.rotation.max_consecutive` without a break,
     counting every rotation they are in and every override together (t).
@@ -66,7 +66,7 @@ def consecutive_oncall(ctx: Context) -> Iterator[Finding]:
                           "of it to someone else with an override, or offset the rotations")
 
 
-@rule("ROT007", "protected-day-oncall", Severity.WARNING)
+@rule("ROT007", "protected-day-oncall", Severity.WARNING, model_only=True)
 def protected_day_oncall(ctx: Context) -> Iterator[Finding]:
     """Someone is on call on a protected day (`policy.rotation.protected_days`, or a
     public holiday of their `country`) without an override marked `volunteer: true` (t).
@@ -107,7 +107,7 @@ def protected_day_oncall(ctx: Context) -> Iterator[Finding]:
                 index += 1
 
 
-@rule("ROT009", "unavailable-person-scheduled")
+@rule("ROT009", "unavailable-person-scheduled", model_only=True)
 def unavailable_person_scheduled(ctx: Context) -> Iterator[Finding]:
     """Someone is scheduled while on leave (`unavailable`) or while `exempt` (t).
 
@@ -198,7 +198,7 @@ def _first_clash(primary: list[Slot], secondary: list[Slot], now: datetime) -> t
     return best
 
 
-@rule("ROT011", "primary-is-secondary")
+@rule("ROT011", "primary-is-secondary", model_only=True)
 def primary_is_secondary(ctx: Context) -> Iterator[Finding]:
     """The same person is primary and secondary for a service at the same moment (t).
 
@@ -235,7 +235,7 @@ def primary_is_secondary(ctx: Context) -> Iterator[Finding]:
                           "an override")
 
 
-@rule("ROT013", "outside-local-hours", Severity.WARNING)
+@rule("ROT013", "outside-local-hours", Severity.WARNING, model_only=True)
 def outside_local_hours(ctx: Context) -> Iterator[Finding]:
     """A follow-the-sun leg (a rotation with `hours`) puts someone on call outside
     their `policy.rotation.local_hours` in their own time zone (t).

@@ -16,7 +16,7 @@ def _subject(name: str) -> str:
     return f"service/{name}"
 
 
-@rule("SVC001", "service-without-owner")
+@rule("SVC001", "service-without-owner", model_only=True)
 def service_without_owner(ctx: Context) -> Iterator[Finding]:
     """A production service names no owning team.
 
@@ -40,7 +40,7 @@ def service_without_owner(ctx: Context) -> Iterator[Finding]:
 BUSINESS_HOURS = (9 * 60, 17 * 60)  # Mon-Fri, in the zone of the service's first primary rotation
 
 
-@rule("SVC002", "service-without-oncall")
+@rule("SVC002", "service-without-oncall", model_only=True)
 def service_without_oncall(ctx: Context) -> Iterator[Finding]:
     """A production service's primary rotations leave part of its coverage uncovered (t).
 
@@ -88,7 +88,7 @@ def service_without_oncall(ctx: Context) -> Iterator[Finding]:
                           f"follow-the-sun leg covering them to `oncall.primary`")
 
 
-@rule("SVC003", "service-without-runbook")
+@rule("SVC003", "service-without-runbook", model_only=True)
 def service_without_runbook(ctx: Context) -> Iterator[Finding]:
     """A production service has no runbook (policy `service.require_runbook`).
 
@@ -137,7 +137,7 @@ def runbook_not_found(ctx: Context) -> Iterator[Finding]:
                           f"runbook '{service.runbook}' of service '{service.name}' {problem}")
 
 
-@rule("SVC005", "service-without-secondary")
+@rule("SVC005", "service-without-secondary", model_only=True)
 def service_without_secondary(ctx: Context) -> Iterator[Finding]:
     """A production service has no secondary rotation (policy `service.require_secondary`).
 
@@ -239,7 +239,7 @@ declare("SVC008", "discovery-glob-matches-nothing", Severity.WARNING, """
 """)
 
 
-@rule("SVC007", "unknown-dependency", Severity.WARNING)
+@rule("SVC007", "unknown-dependency", Severity.WARNING, model_only=True)
 def unknown_dependency(ctx: Context) -> Iterator[Finding]:
     """`depends_on` names a service that is not declared.
 
