@@ -41,8 +41,8 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
     prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
     with between_sides() as sides:
         try:
-            base: CheckResult | None = run_check(GitCommitSource(repo, sha, "" if prefix == "." else prefix),
-                                                 config_path, now, prepare)
+            base_source = GitCommitSource(repo, sha, "" if prefix == "." else prefix, worktree=root)
+            base: CheckResult | None = run_check(base_source, config_path, now, prepare)
         except ConfigMissing:
             base = None
         sides.second()  # the base is done: the head takes what the base read of unchanged files

@@ -14,6 +14,7 @@ from typing import Any
 from .sources import EntryKind, Listing, Source, list_paths, normalize_repo_path
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
+_WORKTREE_READ_LIMIT = 1024 * 1024  # a larger file is asked of git (hashing it would cost as much)
 _REF_AND_SUFFIX = re.compile(r"(.*?)((?:[~^][0-9]*)*)", re.DOTALL)  # a ref name, then ~N / ^N
 _BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
@@ -130,17 +131,19 @@ def renamed_files(repo: Any, sha: str, prefix: str = "") -> dict[str, str]:
 class GitCommitSource(Source):
     """The repository as it was at one commit, read from git objects; nothing is checked out."""
 
-    def __init__(self, repo: Any, sha: str, prefix: str = "") -> None:
-        """prefix: the checked folder's path inside the repository ("" for its root)."""
+    def __init__(self, repo: Any, sha: str, prefix: str = "", worktree: str | None = None) -> None:
+        """prefix: the checked folder's path inside the repository ("" for its root). worktree: that
+        folder in the working tree, where a file whose bytes hash to the commit's blob is read instead
+        of asking git for the blob (most files are the same on both sides of a pull request)."""
         if not SHA.match(sha):
             raise ValueError(sha)
-        self.repo, self.sha = repo, sha
+        self.repo, self.sha, self.worktree = repo, sha, worktree
         prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self._blobs: dict[str, str] = {}
+        self._blobs: dict[str, tuple[str, int]] = {}  # path -> (blob SHA, size)
         self._special: dict[str, EntryKind] = {}
         self._directories: set[str] = set()
         raw_files: list[str] = []
-        listing = _git_bytes(repo, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", sha)
+        listing = _git_bytes(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", "--end-of-options", sha)
         for entry in listing.split(b"\0"):
             if not entry:
                 continue
@@ -149,10 +152,10 @@ class GitCommitSource(Source):
             if not full_path.startswith(prefix):
                 continue
             path = full_path[len(prefix):]
-            mode, _, object_sha = meta.decode("ascii").split(" ")
+            mode, _, object_sha, size = meta.decode("ascii").split()
             if mode in ("100644", "100755"):
                 raw_files.append(path)
-                self._blobs[path] = object_sha
+                self._blobs[path] = (object_sha, int(size))
             elif mode == "120000":
                 self._special[path] = EntryKind.SYMLINK
             elif mode == "160000":
@@ -185,5 +188,31 @@ class GitCommitSource(Source):
         return f"commit {self.sha[:12]}"
 
     def _read_regular(self, path: str, limit: int | None) -> bytes:
-        stream = self.repo.odb.stream(bytes.fromhex(self._blobs[path]))
-        return bytes(stream.read() if limit is None else stream.read(limit + 1))
+        object_sha, size = self._blobs[path]
+        data = self._same_in_worktree(path, object_sha, size)
+        if data is None:
+            stream = self.repo.odb.stream(bytes.fromhex(object_sha))
+            data = bytes(stream.read() if limit is None else stream.read(limit + 1))
+        return data if limit is None else data[:limit + 1]
+
+    def _same_in_worktree(self, path: str, object_sha: str, size: int) -> bytes | None:
+        """The working tree's bytes at path when git would name them object_sha (so they are the blob's
+        bytes, whatever the path is in the working tree); else None. Small regular files only."""
+        if self.worktree is None or size > _WORKTREE_READ_LIMIT:
+            return None
+        import hashlib
+        import os
+        import stat
+
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(os.path.join(self.worktree, path), flags)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+                return None
+            data = handle.read(size + 1)
+        digest = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+        return data if digest == object_sha else None

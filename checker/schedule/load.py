@@ -54,11 +54,14 @@ def clipped(slots: Iterable[Slot], start: datetime, end: datetime) -> list[Inter
 
 
 def realised_hours(slots: Iterable[Slot], start: datetime, end: datetime) -> dict[str, float]:
-    """Hours each person holds inside [start, end) (overrides and holiday pieces included)."""
-    by_person: dict[str, list[Slot]] = {}
+    """Hours each person holds inside [start, end) (overrides and holiday pieces included), from one
+    rotation's slots: one holder at a time, so a person's slots never overlap and simply add up."""
+    seconds: dict[str, float] = {}
     for slot in slots:
-        by_person.setdefault(slot.person, []).append(slot)
-    return {person: total_hours(clipped(held, start, end)) for person, held in by_person.items()}
+        held = (min(slot.end, end) - max(slot.start, start)).total_seconds()
+        if held > 0:
+            seconds[slot.person] = seconds.get(slot.person, 0.0) + held
+    return {person: total / 3600 for person, total in seconds.items()}
 
 
 def outside_window(start: datetime, end: datetime, tz: tzinfo, window: tuple[int, int],
