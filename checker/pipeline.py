@@ -33,12 +33,15 @@ Prepare = Callable[[Model], dict[str, Any]]
 
 
 def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare | None = None,
-              loaded: LoadedConfig | None = None, bounded: bool = True, remember: bool = False) -> CheckResult:
+              loaded: LoadedConfig | None = None, bounded: bool = True, remember: bool = False,
+              only: frozenset[str] | None = None, leave_out: frozenset[str] = frozenset(),
+              finish: bool = True) -> CheckResult:
     """Every rule on one version of the repository. Raises ConfigMissing when there is no config.
     `loaded`: the config already read from this source (the pre-commit path reads it to decide).
     `bounded`: cut the diagnostics to what a reader can use (diff mode cuts after marking new ones).
     `remember`: `now` was given (--now), so the model-only rules' verdict is kept in the cache, or read
-    from it (checker/verdicts.py)."""
+    from it (checker/verdicts.py). `only`/`leave_out`: the rules to run (diff mode). `finish`: apply the
+    waivers now; diff mode runs more rules on the head first, then calls finish_check."""
     loaded = loaded or load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
@@ -50,17 +53,24 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
                       extras=prepare(model) if prepare else {})
     staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
-    if remember:
+    if remember and only is None and not leave_out:
         from .verdicts import remembered
 
         diagnostics += remembered(loaded, context, config_path, lambda rules: run_rules(context, only=rules))
         diagnostics.extend(run_rules(context, leave_out=model_only_rules()))
     else:
-        diagnostics.extend(run_rules(context))
-    diagnostics = apply_waivers(diagnostics, model, now)
-    keys = {d.key for d in diagnostics}
-    diagnostics = bound_diagnostics(diagnostics, config_path) if bounded else sort_diagnostics(diagnostics)
-    return CheckResult(model, diagnostics, discovered, context, keys)
+        diagnostics.extend(run_rules(context, only, leave_out))
+    result = CheckResult(model, diagnostics, discovered, context)
+    return finish_check(result, config_path, bounded) if finish else result
+
+
+def finish_check(result: CheckResult, config_path: str, bounded: bool = True) -> CheckResult:
+    """Waivers applied to every diagnostic found, the keys of all of them, and the cut (if bounded)."""
+    assert result.context is not None
+    diagnostics = apply_waivers(result.diagnostics, result.model, result.context.now)
+    result.keys = {d.key for d in diagnostics}
+    result.diagnostics = bound_diagnostics(diagnostics, config_path) if bounded else sort_diagnostics(diagnostics)
+    return result
 
 
 def _unusable_directories(model: Model, source: Source) -> list[Diagnostic]:

@@ -257,3 +257,35 @@ def test_what_the_base_made_of_a_shared_file_does_not_reach_the_head(gitrepo: Pa
     found = [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "ALR001"]
     assert [(d["subject"], d["new"]) for d in found] == [("alert/monitoring/same.yml#ApiDown", True)]
     assert result.exit_code == 1
+
+
+def test_the_base_runs_only_the_rules_the_head_has_findings_of(gitrepo: Path, run,  # type: ignore[no-untyped-def]
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker import pipeline
+
+    asked: list[frozenset[str] | None] = []
+    real = pipeline.run_rules
+
+    def spy(context, only=None, leave_out=frozenset()):  # type: ignore[no-untyped-def]
+        asked.append(only)
+        return real(context, only, leave_out)
+
+    monkeypatch.setattr(pipeline, "run_rules", spy)
+    commit_files(gitrepo, {"README.md": "# changed\n"}, "docs")
+    result = run("check", "--repo", str(gitrepo), "--base", "main", "--now", NOW_TEXT, "--no-cache")
+    assert result.exit_code == 0
+    assert asked == [None, frozenset({"SVC003"})]  # the head: every rule; the base: its one finding's
+
+
+def test_a_waiver_the_change_leaves_unused_is_new(gitrepo: Path, run) -> None:  # type: ignore[no-untyped-def]
+    # WVR002 depends on every finding, so the base runs every rule to say whether its waiver was used.
+    waiver = "waivers:\n  - {rule: SVC003, subject: service/legacy, reason: OPS-1, expires: 2027-12-31}\n"
+    git(gitrepo, "checkout", "-q", "main")
+    commit_files(gitrepo, {"ownership.yaml": HEALTHY + waiver}, "waive the old debt")
+    git(gitrepo, "checkout", "-q", "-B", "change")
+    fixed = HEALTHY.replace("legacy: {team: u}", "legacy: {team: u, runbook: https://wiki.example.com/legacy}")
+    commit_files(gitrepo, {"ownership.yaml": fixed + waiver}, "fix the debt, keep the waiver")
+    result = run("check", "--repo", str(gitrepo), "--base", "main", "--now", NOW_TEXT, "--no-cache",
+                 "--format", "json")
+    found = [(d["rule"], d["subject"], d["new"]) for d in json.loads(result.stdout)["diagnostics"]]
+    assert found == [("WVR002", "service/legacy", True)]

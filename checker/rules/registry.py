@@ -82,10 +82,11 @@ class Context:
     @property
     def schedule(self) -> Schedule:
         """The simulated schedule, computed once, on first use by a rule marked (t). In diff mode the
-        base's schedule is at hand: rotations it already simulated unchanged are not simulated again."""
+        other side's schedule is at hand ("reuse_schedule"): rotations it simulated, unchanged here,
+        are not simulated again."""
         if self._schedule is None:
-            base = self.extras.get("base_schedule")
-            self._schedule = simulate(self.model, self.now, reuse=base if isinstance(base, Schedule) else None)
+            other = self.extras.get("reuse_schedule")
+            self._schedule = simulate(self.model, self.now, reuse=other if isinstance(other, Schedule) else None)
         return self._schedule
 
 
