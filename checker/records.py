@@ -15,7 +15,8 @@ Two limits, both checked: `slots=True` (dataclass would make a new class: use
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
@@ -43,7 +44,8 @@ def record(cls: type[T] | None = None, /, **options: Any) -> type[T] | Callable[
         def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
             if klass.__dict__.get("__init__") is first_init:  # the first instance: make the dataclass now
                 del klass.__init__
-                dataclass(klass, **options)
+                dataclass(klass, **{**options, "eq": False, "repr": False})
+                _compare_and_show(klass, eq=options.get("eq", True), frozen=options.get("frozen", False))
             klass.__init__(self, *args, **kwargs)
 
         klass.__init__ = first_init  # type: ignore[method-assign]
@@ -51,3 +53,35 @@ def record(cls: type[T] | None = None, /, **options: Any) -> type[T] | Callable[
         return klass
 
     return wrap if cls is None else wrap(cls)
+
+
+def _compare_and_show(klass: type, eq: bool, frozen: bool) -> None:
+    """The __eq__, __hash__ and __repr__ dataclass would write, as closures over the field names rather
+    than compiled source (two thirds of what making a dataclass costs): the same tuples compared and
+    hashed, the same text shown, the same hashability (eq without frozen: unhashable)."""
+    found = fields(klass)
+    compared = tuple(f.name for f in found if f.compare)
+    hashed = tuple(f.name for f in found if (f.compare if f.hash is None else f.hash))
+    shown = tuple(f.name for f in found if f.repr)
+
+    def values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+        return lambda self: tuple([getattr(self, name) for name in names])
+
+    def __repr__(self: Any) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in shown)})"
+
+    of_compared, of_hashed = values(compared), values(hashed)
+
+    def __eq__(self: Any, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return of_compared(self) == of_compared(other)
+        return NotImplemented
+
+    made: dict[str, Any] = {"__repr__": recursive_repr()(__repr__)}
+    if eq and "__eq__" not in klass.__dict__:
+        made["__eq__"] = __eq__
+        if klass.__dict__.get("__hash__") is None:  # not the class's own
+            made["__hash__"] = (lambda self: hash(of_hashed(self))) if frozen else None
+    for name, method in made.items():
+        if name not in klass.__dict__ or name == "__hash__":
+            setattr(klass, name, method)

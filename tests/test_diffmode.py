@@ -204,14 +204,7 @@ def test_bad_event_payload_is_a_usage_error(gitrepo: Path, run, tmp_path: Path) 
     assert result.exit_code == 2 and "40-hex" in result.output
 
 
-RULES = """\
-groups:
-  - name: api
-    rules:
-      - alert: ApiDown
-        expr: up == 0
-        labels: {severity: warning}
-"""
+RULES = "groups: [{name: api, rules: [{alert: ApiDown, expr: up == 0, labels: {severity: warning}}]}]\n"
 
 
 def with_alerts(owner: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import FrozenInstanceError, field, fields, is_dataclass, replace
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,30 @@ def test_what_a_record_cannot_be_is_refused() -> None:
         @record
         class Child(Base):
             b: int
+
+
+@pytest.mark.parametrize("options", [{}, {"frozen": True}, {"eq": False}, {"frozen": True, "eq": False}])
+def test_eq_hash_and_repr_are_what_dataclass_gives(options: dict[str, bool]) -> None:
+    from dataclasses import dataclass
+
+    def define(decorator: Any) -> Any:
+        @decorator(**options)
+        class Made:
+            name: str
+            size: int = 0
+            note: str = field(default="", compare=False)
+            secret: str = field(default="", repr=False)
+            tags: tuple[str, ...] = ()
+        return Made
+
+    real, mine = define(dataclass), define(record)
+    samples = [("a", 1, "x", "s", ("t",)), ("a", 1, "y", "s", ("t",)), ("a", 2, "x", "s", ()), ("b", 1, "", "", ())]
+    for left in samples:
+        assert repr(mine(*left)).split("(", 1)[1] == repr(real(*left)).split("(", 1)[1]
+        for right in samples:
+            assert (mine(*left) == mine(*right)) == (real(*left) == real(*right))
+        assert mine(*left) != real(*left)  # another class: never equal, as between two dataclasses
+        if real.__hash__ is None:
+            assert mine.__hash__ is None
+        else:
+            assert (hash(mine(*left)) == hash(mine(*samples[1]))) == (hash(real(*left)) == hash(real(*samples[1])))

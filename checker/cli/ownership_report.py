@@ -18,7 +18,6 @@ from .group import cli
 @click.option("--now", "now", metavar="T", help="Report as of this time (default: now).")
 def report(config: str | None, repo: str | None, fmt: str, output: str | None, weeks: int, now: str | None) -> None:
     """The ownership report: who owns what, who is on call, load per person, gaps."""
-    import json
 
     from ..config import ConfigMissing
     from ..pipeline import run_check
@@ -35,7 +34,9 @@ def report(config: str | None, repo: str | None, fmt: str, output: str | None, w
     warn_config_errors([d for d in result.diagnostics if d.rule.startswith("CFG")])
     data = build_report(result, instant, weeks)
     if fmt == "json":
-        text = json.dumps(data, indent=2) + "\n"
+        from ..report.json_ import render as render_json
+
+        text = render_json(data)
     elif fmt == "html":
         from ..report.html import render as render_html
 

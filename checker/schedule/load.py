@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from ..model.entities import Model, Rotation, RotationPolicy
 from .engine import Schedule, Slot, simulate_rotation
 from .intervals import Interval, intersect, subtract, total_hours, union
-from .localtime import daily_windows, later, wall
+from .localtime import daily_windows, day_windows, later, wall
 from .roster import timeline
 
 
@@ -81,8 +81,14 @@ def outside_window(start: datetime, end: datetime, tz: tzinfo, window: tuple[int
 
 
 def out_of_hours(held: list[Interval], tz: tzinfo, local_hours: tuple[int, int]) -> float:
-    """Hours of `held` outside the person's waking hours on weekdays (weekends count whole), in their zone."""
-    return sum(total_hours(outside_window(s, e, tz, local_hours, WEEKDAYS)) for s, e in held)
+    """Hours of `held` outside the person's waking hours on weekdays (weekends count whole), in their zone:
+    each stretch's length less its overlap with each weekday's window (they never overlap each other)."""
+    seconds = 0.0
+    for start, end in held:
+        seconds += (end - start).total_seconds()
+        for begin, finish in day_windows(local_hours, tz, start, end, WEEKDAYS):
+            seconds -= (finish - begin).total_seconds()
+    return seconds / 3600
 
 
 WEEKDAYS = (0, 1, 2, 3, 4)
