@@ -184,7 +184,8 @@ class _Compiler:
         least, most = node.get("minProperties", 0), node.get("maxProperties")
         required = tuple(node.get("required", ()))
         names = self.check(node["propertyNames"]) if "propertyNames" in node else None
-        properties = {key: self.check(sub) for key, sub in node.get("properties", {}).items()}
+        written: dict[str, Any] = node.get("properties", {})
+        properties: dict[str, Check] = {}  # compiled on first use: a config uses a few of the schema's keys
         extra = node.get("additionalProperties", True)
         extra_check = self.check(extra) if isinstance(extra, dict) else None
         closed = extra is False
@@ -201,6 +202,8 @@ class _Compiler:
                 if names is not None and not names(key):
                     return False
                 check = properties.get(key)
+                if check is None and key in written:
+                    check = properties[key] = self.check(written[key])
                 if check is not None:
                     if not check(item):
                         return False
