@@ -16,7 +16,7 @@ from ..pipeline import CheckResult
 from ..protected import protected_days_between, protected_reason
 from ..schedule import Schedule, Slot, holiday_windows_between, runs, simulate
 from ..schedule.limits import ScheduleTooLarge
-from ..schedule.load import clipped, holiday_hours, long_run_shares, out_of_hours
+from ..schedule.load import clipped, holiday_hours, long_run_shares, out_of_hours, waking_windows
 from ..schedule.localtime import later
 from ..timeutil import format_duration
 from ..who import on_call, touching_turns
@@ -209,6 +209,8 @@ def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> lis
     holiday window, or on one of their protected days)."""
     shares = long_run_shares(model)
     by_person = schedule.by_person()
+    waking: dict[Any, list[tuple[datetime, datetime]]] = {}  # by zone: shared by everyone there
+    protected: dict[tuple[int, str | None], bool] = {}  # by day and country
     out = []
     for name in sorted(model.people):
         person = model.people[name]
@@ -226,25 +228,39 @@ def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> lis
             "exempt": person.exempt,
             "rotations": [r for r, _ in shares.get(name, [])],
             "oncall_hours": round(sum((e - s).total_seconds() for s, e in held) / 3600, 1),
-            "out_of_hours_hours": round(out_of_hours(held, person.tz, model.policy.rotation.local_hours), 1),
+            "out_of_hours_hours": round(out_of_hours(held, _waking(waking, person.tz, model, now, end)), 1),
             "holiday_hours": round(holiday_hours(held, holidays), 1),
             "long_run_share": round(sum(share for _, share in shares.get(name, [])), 4),
             "longest_stretch_days": round(longest, 1),
-            "holidays_worked": _holidays_worked(slots, person, model),
+            "holidays_worked": _holidays_worked(slots, person, model, protected),
         })
     return out
 
 
-def _holidays_worked(slots: list[Slot], person: Any, model: Model) -> list[str]:
-    days: set[date] = set()
+def _waking(waking: dict[Any, list[tuple[datetime, datetime]]], tz: Any, model: Model, now: datetime,
+            end: datetime) -> list[tuple[datetime, datetime]]:
+    if tz not in waking:
+        waking[tz] = waking_windows(tz, model.policy.rotation.local_hours, now, end)
+    return waking[tz]
+
+
+def _holidays_worked(slots: list[Slot], person: Any, model: Model,
+                     protected: dict[tuple[int, str | None], bool]) -> list[str]:
+    """The protected days (in the person's zone) any of their slots touches. `protected` remembers each
+    day's answer by country: whether a day is protected depends on nothing else of the person."""
+    days: set[int] = set()
     for slot in slots:
-        day = slot.start.astimezone(person.tz).date()
-        last = (slot.end - timedelta(microseconds=1)).astimezone(person.tz).date()
-        while day <= last:
-            if protected_reason(day, person, model.policy):
-                days.add(day)
-            day += timedelta(days=1)
-    return sorted(d.isoformat() for d in days)
+        first = slot.start.astimezone(person.tz).date().toordinal()
+        last = (slot.end - timedelta(microseconds=1)).astimezone(person.tz).date().toordinal()
+        days.update(range(first, last + 1))
+    out = []
+    for ordinal in sorted(days):
+        key = (ordinal, person.country)
+        if key not in protected:
+            protected[key] = protected_reason(date.fromordinal(ordinal), person, model.policy) is not None
+        if protected[key]:
+            out.append(date.fromordinal(ordinal).isoformat())
+    return out
 
 
 def _limits(model: Model) -> dict[str, Any]:

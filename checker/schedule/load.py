@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from ..model.entities import Model, Rotation, RotationPolicy
 from .engine import Schedule, Slot, simulate_rotation
 from .intervals import Interval, intersect, subtract, total_hours, union
-from .localtime import daily_windows, day_windows, later, wall
+from .localtime import daily_windows, later, wall
 from .roster import timeline
 
 
@@ -80,14 +80,24 @@ def outside_window(start: datetime, end: datetime, tz: tzinfo, window: tuple[int
     return subtract([(start, end)], daily_windows(window, tz, start, end, weekdays))
 
 
-def out_of_hours(held: list[Interval], tz: tzinfo, local_hours: tuple[int, int]) -> float:
-    """Hours of `held` outside the person's waking hours on weekdays (weekends count whole), in their zone:
-    each stretch's length less its overlap with each weekday's window (they never overlap each other)."""
-    seconds = 0.0
+def waking_windows(tz: tzinfo, local_hours: tuple[int, int], start: datetime, end: datetime) -> list[Interval]:
+    """A zone's waking hours on weekdays over [start, end), for out_of_hours (one list serves everyone there)."""
+    return daily_windows(local_hours, tz, start, end, WEEKDAYS)
+
+
+def out_of_hours(held: list[Interval], waking: list[Interval]) -> float:
+    """Hours of `held` (sorted, disjoint) outside the waking windows (waking_windows, which cover them):
+    each stretch's length less its overlap with the windows, in one pass over both lists."""
+    seconds, index = 0.0, 0
     for start, end in held:
         seconds += (end - start).total_seconds()
-        for begin, finish in day_windows(local_hours, tz, start, end, WEEKDAYS):
-            seconds -= (finish - begin).total_seconds()
+        while index < len(waking) and waking[index][1] <= start:
+            index += 1
+        at = index
+        while at < len(waking) and waking[at][0] < end:
+            overlap = min(end, waking[at][1]) - max(start, waking[at][0])
+            seconds -= max(overlap.total_seconds(), 0.0)
+            at += 1
     return seconds / 3600
 
 
