@@ -77,3 +77,11 @@ def test_a_closed_pipe_ends_the_check_quietly(tmp_path: Path) -> None:
     error = reader.stderr.read().decode()
     assert reader.wait() == 1
     assert "Traceback" not in error and "internal error" not in error
+
+
+@pytest.mark.parametrize("fg", [None, "red", "green", "yellow"])
+@pytest.mark.parametrize("bold", [False, True])
+def test_the_text_reporters_colours_are_clicks(fg: str | None, bold: bool) -> None:
+    from checker.reporters.text import style
+
+    assert style("3 error(s)", fg=fg, bold=bold) == click.style("3 error(s)", fg=fg, bold=bold)
