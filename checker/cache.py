@@ -54,9 +54,12 @@ PRUNE_ONE_RUN_IN = 16
 _SUFFIX = ".json"
 
 
-def new_hash() -> Any:
-    """The hash entries are named by (BLAKE2b, 20 bytes), for other content-derived keys."""
-    return blake2b(digest_size=20)
+def content_digest(*parts: bytes) -> bytes:
+    """The hash entries are named by (BLAKE2b, 20 bytes) of some byte strings, each length-prefixed."""
+    digest = blake2b(digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.digest()
 
 
 class Invalid(Exception):
@@ -82,14 +85,12 @@ class FileCache:
             os.close(self._fd)
             self._fd = None
 
-    def key(self, kind: str, path: str, data: bytes) -> str:
+    def key(self, kind: str, path: str, data: bytes, data_digest: bytes | None = None) -> str:
+        """An entry's name; data_digest: content_digest(data), when the caller has it already."""
         if self._fingerprint is None:
             self._fingerprint = code_fingerprint()
-        digest = blake2b(digest_size=20)
-        for part in (FORMAT, self._fingerprint, kind.encode(), path.encode("utf-8", "surrogatepass")):
-            digest.update(len(part).to_bytes(8, "little") + part)
-        digest.update(data)
-        return digest.hexdigest()
+        return content_digest(FORMAT, self._fingerprint, kind.encode(), path.encode("utf-8", "surrogatepass"),
+                              data_digest or content_digest(data)).hex()
 
     def load(self, key: str) -> Any | None:
         """The value stored under key, or None when there is none or it is damaged."""
@@ -232,24 +233,23 @@ def cached(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: 
     value (raising Invalid); encode gives plain JSON data (or raises Uncacheable). pristine(result):
     a copy the caller's changes to result do not reach, for results callers change (diff mode hands it
     to the other side); without it the result is shared as it is."""
-    sides = _sides
+    sides, cache = _sides, _active
+    if sides is None and cache is None:
+        return compute()
+    digest = content_digest(data)  # once, for both
     if sides is not None:
-        digest = blake2b(data, digest_size=20).digest()
         found = sides.take(kind, path, digest)
         if found:
             return found[0]  # type: ignore[no-any-return]
-    result = _stored_or_computed(kind, path, data, compute, encode, decode)
+    result = compute() if cache is None else _stored_or_computed(cache, kind, path, digest, compute, encode, decode)
     if sides is not None:
         sides.keep(kind, path, digest, pristine(result) if pristine else result)
     return result
 
 
-def _stored_or_computed(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: Callable[[T], Any],
-                        decode: Callable[[Any], T]) -> T:
-    cache = _active
-    if cache is None:
-        return compute()
-    key = cache.key(kind, path, data)
+def _stored_or_computed(cache: FileCache, kind: str, path: str, digest: bytes, compute: Callable[[], T],
+                        encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
+    key = cache.key(kind, path, b"", digest)
     stored = cache.load(key)
     if stored is not None:
         try:

@@ -6,7 +6,7 @@ import posixpath
 from dataclasses import field
 
 from . import cache_codec
-from .cache import Invalid, Uncacheable, cached
+from .cache import Invalid, Uncacheable, cached, content_digest
 from .diagnostics import Diagnostic, Location, Severity
 from .load import MAX_FILE_BYTES, LoadedYaml, YMap, read_yaml, value_loc
 from .model import Model, ModelBuilder
@@ -38,8 +38,7 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
     except SourceError as exc:
         raise ConfigMissing(f"no config at {normal} ({exc}); create it, or point --config/--repo at it") from None
     diagnostics: list[Diagnostic] = []
-    read = _Fingerprint()
-    read.add(normal, data)
+    read = [content_digest(normal.encode("utf-8", "surrogatepass"), data)]  # every config file, path and bytes
     builder = ModelBuilder(normal)
     main = _read_document(data, normal, diagnostics)
     builder.add_document(main, normal)
@@ -47,29 +46,16 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
         for path in _included_files(source, main, normal, diagnostics):
             try:
                 included_data = source.read(path, MAX_FILE_BYTES)
-                read.add(path, included_data)
+                read.append(content_digest(path.encode("utf-8", "surrogatepass"), included_data))
                 included = _read_document(included_data, path, diagnostics, included=True)
             except SourceError as exc:
-                read.add(path, b"unreadable")
+                read.append(content_digest(path.encode("utf-8", "surrogatepass")))
                 diagnostics.append(_problem("CFG001", path, Location(path), str(exc)))
                 continue
             builder.add_document(included, path)
     model, model_diagnostics = builder.resolve()
-    return LoadedConfig(model, diagnostics + model_diagnostics, read.digest())
+    return LoadedConfig(model, diagnostics + model_diagnostics, content_digest(*read))
 
-
-class _Fingerprint:
-    def __init__(self) -> None:
-        from .cache import new_hash
-
-        self._hash = new_hash()
-
-    def add(self, path: str, data: bytes) -> None:
-        for part in (path.encode("utf-8", "surrogatepass"), data):
-            self._hash.update(len(part).to_bytes(8, "little") + part)
-
-    def digest(self) -> bytes:
-        return bytes(self._hash.digest())
 
 
 def _problem(rule: str, file: str, loc: Location, message: str) -> Diagnostic:

@@ -8,10 +8,13 @@ that is a 40-hex SHA.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
 from typing import Any
 
-from .sources import EntryKind, Listing, Source, list_paths, normalize_repo_path
+from .sources import EntryKind, Listing, Source, list_paths, listed_kind
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
 _WORKTREE_READ_LIMIT = 1024 * 1024  # a larger file is asked of git (hashing it would cost as much)
@@ -170,19 +173,7 @@ class GitCommitSource(Source):
         return self._listing
 
     def kind(self, path: str) -> EntryKind:
-        normal = normalize_repo_path(path)
-        if normal is None:
-            return EntryKind.MISSING
-        parts = normal.split("/")
-        for index in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:index])
-            if prefix in self._special:
-                return self._special[prefix]
-        if normal in self._blobs:
-            return EntryKind.FILE
-        if normal in self._directories:
-            return EntryKind.DIRECTORY
-        return EntryKind.MISSING
+        return listed_kind(path, self._special, self._blobs, self._directories)
 
     def describe(self) -> str:
         return f"commit {self.sha[:12]}"
@@ -200,10 +191,6 @@ class GitCommitSource(Source):
         bytes, whatever the path is in the working tree); else None. Small regular files only."""
         if self.worktree is None or size > _WORKTREE_READ_LIMIT:
             return None
-        import hashlib
-        import os
-        import stat
-
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
             fd = os.open(os.path.join(self.worktree, path), flags)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .cache import Invalid, cached
@@ -76,6 +77,7 @@ def _zone_stamp(zone: str) -> str:
     return f"tzdata {_version('tzdata')}"
 
 
+@lru_cache(maxsize=8)
 def _version(package: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -9,7 +9,7 @@ zone can represent, so no input near year 1 or 9999 overflows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
@@ -104,32 +104,27 @@ def daily_windows(window: tuple[int, int] | None, tz: tzinfo, start: datetime, e
     belongs to the day it starts. Each day's window is one interval from its local start to its
     local end, DST nights included.
     """
+    days = set(weekdays) if weekdays is not None else None
     if start >= end:
         return []
-    if window is None and weekdays is None:
+    if window is None and days is None:
         return [(start, end)]
-    return union(day_windows(window, tz, start, end, weekdays))  # touching windows (00:00-24:00) become one
-
-
-def day_windows(window: tuple[int, int] | None, tz: tzinfo, start: datetime, end: datetime,
-                weekdays: Iterable[int] | None = None) -> Iterator[Interval]:
-    """daily_windows, one day's window at a time, in order, not merged: they never overlap (a window
-    belongs to the day it starts, and the next day's starts after it ends), at most they touch."""
-    days = set(weekdays) if weekdays is not None else None
     open_minute, close_minute = window if window is not None else (0, 24 * 60)
     wraps = close_minute <= open_minute
     day = wall(start, tz).date() - DAY
     last = wall(end, tz).date()
+    out: list[Interval] = []
     while day <= last:
         if days is None or day.weekday() in days:
             begin = _local_day(day, open_minute, tz)
             finish = _local_day(day, close_minute + (24 * 60 if wraps else 0), tz)
             begin, finish = max(begin, start), min(finish, end)
             if begin < finish:
-                yield begin, finish
+                out.append((begin, finish))
         if day == date.max:
             break
         day += DAY
+    return union(out)  # touching windows (00:00-24:00) become one interval
 
 
 def holiday_windows(holiday: tuple[tuple[int, int], tuple[int, int]], tz: tzinfo, first_year: int,

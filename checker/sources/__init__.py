@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from enum import Enum
 
 from ..globs import UNPRINTABLE, Glob, pattern_problem
@@ -177,6 +177,23 @@ class Source(ABC):
 
 def _matcher(pattern: str) -> Glob | None:
     return None if pattern_problem(pattern) else Glob.compile(pattern)
+
+
+def listed_kind(path: str, special: Mapping[str, EntryKind], files: Container[str],
+                directories: Container[str]) -> EntryKind:
+    """The kind of a path in a listing held in memory (a git tree, a test's repository): a symlink or
+    submodule anywhere along it first (nothing behind one is read), then a file, then a directory."""
+    normal = normalize_repo_path(path)
+    if normal is None:
+        return EntryKind.MISSING
+    parts = normal.split("/")
+    for end in range(1, len(parts) + 1):
+        found = special.get("/".join(parts[:end]))
+        if found is not None:
+            return found
+    if normal in files:
+        return EntryKind.FILE
+    return EntryKind.DIRECTORY if normal in directories else EntryKind.MISSING
 
 
 def normalize_repo_path(path: str) -> str | None:

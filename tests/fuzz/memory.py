@@ -6,13 +6,13 @@ character), so the pipeline's handling of unusable names is exercised exactly as
 
 from __future__ import annotations
 
-from checker.sources import EntryKind, Listing, Source, list_paths, normalize_repo_path
+from checker.sources import EntryKind, Listing, Source, list_paths, listed_kind
 
 
 class MemorySource(Source):
     def __init__(self, files: dict[str, bytes], symlinks: frozenset[str] = frozenset()) -> None:
         self.data = dict(files)
-        self.symlinks = symlinks  # paths that are symlinks (listed nowhere, never read)
+        self._special = dict.fromkeys(symlinks, EntryKind.SYMLINK)  # listed nowhere, never read
         self._listing: Listing | None = None
         self._directories = {path.rsplit("/", i)[0] for path in files for i in range(1, path.count("/") + 1)}
 
@@ -22,15 +22,7 @@ class MemorySource(Source):
         return self._listing
 
     def kind(self, path: str) -> EntryKind:
-        normal = normalize_repo_path(path)
-        if normal is None:
-            return EntryKind.MISSING
-        parts = normal.split("/")
-        if any("/".join(parts[:end]) in self.symlinks for end in range(1, len(parts) + 1)):
-            return EntryKind.SYMLINK
-        if normal in self.data:
-            return EntryKind.FILE
-        return EntryKind.DIRECTORY if normal in self._directories else EntryKind.MISSING
+        return listed_kind(path, self._special, self.data, self._directories)
 
     def _read_regular(self, path: str, limit: int | None) -> bytes:
         data = self.data[path]
