@@ -27,6 +27,7 @@ class LoadedConfig:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # A hash of every config file read, path and bytes: the model is a function of it (checker/verdicts.py).
     fingerprint: bytes = b""
+    files: tuple[str, ...] = ()  # the config files read: the main one, then its includes
 
 
 def load_config(source: Source, config_path: str) -> LoadedConfig:
@@ -39,6 +40,7 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
         raise ConfigMissing(f"no config at {normal} ({exc}); create it, or point --config/--repo at it") from None
     diagnostics: list[Diagnostic] = []
     read = [content_digest(normal.encode("utf-8", "surrogatepass"), data)]  # every config file, path and bytes
+    files = [normal]
     builder = ModelBuilder(normal)
     main = _read_document(data, normal, diagnostics)
     builder.add_document(main, normal)
@@ -47,6 +49,7 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
             try:
                 included_data = source.read(path, MAX_FILE_BYTES)
                 read.append(content_digest(path.encode("utf-8", "surrogatepass"), included_data))
+                files.append(path)
                 included = _read_document(included_data, path, diagnostics, included=True)
             except SourceError as exc:
                 read.append(content_digest(path.encode("utf-8", "surrogatepass")))
@@ -54,7 +57,7 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
                 continue
             builder.add_document(included, path)
     model, model_diagnostics = builder.resolve()
-    return LoadedConfig(model, diagnostics + model_diagnostics, content_digest(*read))
+    return LoadedConfig(model, diagnostics + model_diagnostics, content_digest(*read), tuple(files))
 
 
 

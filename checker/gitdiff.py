@@ -14,7 +14,7 @@ import re
 import stat
 from typing import Any
 
-from .sources import EntryKind, Listing, Source, list_paths, listed_kind
+from .sources import EntryKind, Listing, Source, list_paths, listed_kind, printable_path
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
 _WORKTREE_READ_LIMIT = 1024 * 1024  # a larger file is asked of git (hashing it would cost as much)
@@ -111,10 +111,12 @@ def merge_base(repo: Any, base_ref: str) -> str:
 
 def renamed_files(repo: Any, sha: str, prefix: str = "") -> dict[str, str]:
     """Files git sees as renamed between a commit and the working tree (its rename detection, -M),
-    old path to new, relative to prefix (the checked folder); renames across its edge are left out."""
+    old path to new, relative to prefix (the checked folder); renames across its edge are left out. Paths
+    as the diagnostics' subjects print them (a name that is not UTF-8 or holds a line break, escaped)."""
     if not SHA.match(sha):
         raise ValueError(sha)
-    listing = _git(repo, "diff", "--name-status", "-z", "-M", "--no-color", "--end-of-options", sha, "--")
+    listing = _git_bytes(repo, "diff", "--name-status", "-z", "-M", "--no-color", "--end-of-options", sha,
+                         "--").decode("utf-8", "surrogateescape")  # as the listings read names
     fields = listing.split("\0")
     prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
     renames: dict[str, str] = {}
@@ -124,7 +126,7 @@ def renamed_files(repo: Any, sha: str, prefix: str = "") -> dict[str, str]:
         if status.startswith(("R", "C")) and index + 2 < len(fields):
             old, new = fields[index + 1], fields[index + 2]
             if status.startswith("R") and old.startswith(prefix) and new.startswith(prefix):
-                renames[old[len(prefix):]] = new[len(prefix):]
+                renames[printable_path(old[len(prefix):])] = printable_path(new[len(prefix):])
             index += 3
         else:
             index += 2  # one path follows every other status

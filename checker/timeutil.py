@@ -20,10 +20,11 @@ _UNIT_MINUTES = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 FIRST_YEAR, LAST_YEAR = 1970, 2199
 MAX_DURATION = timedelta(days=36525)  # 100 years
 _MAX_DURATION_TEXT = "100 years (e.g. 5217w, 36525d)"
+# [0-9], not \d: \d matches any script's digits (`２０２６`), which int() then reads as a year.
 _DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\Z"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?(Z|[+-][0-9]{2}:?[0-9]{2})?)?\Z"
 )
-_WINDOW = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})\Z")
+_WINDOW = re.compile(r"([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})\Z")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -73,7 +74,7 @@ def zone(name: str) -> tzinfo:
 
 
 def parse_date(text: str) -> date:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         try:
             value = date.fromisoformat(text)
         except ValueError:

@@ -32,8 +32,9 @@ from typing import Any
 from .cache import Invalid, cached
 from .config import LoadedConfig
 from .diagnostics import Diagnostic, Location, Severity
+from .load import MAX_FILE_BYTES
 from .model import Model
-from .rules import CATALOGUE, Context, model_only_rules
+from .rules import CATALOGUE, Context, effective_severity, model_only_rules
 
 FACT = "on_call_after_now"
 
@@ -50,7 +51,7 @@ def remembered(loaded: LoadedConfig, context: Context, config_path: str,
 
     data = _key_data(loaded, context.model, context.now)
     diagnostics, facts = cached("verdict/model-only", config_path, data, compute, _encode,
-                                lambda plain: _decode(plain, model_only, context.model))
+                                lambda plain: _decode(plain, model_only, context.model, loaded.files))
     context.on_call_after_now.update(facts)
     return diagnostics
 
@@ -94,7 +95,12 @@ def _encode(result: tuple[list[Diagnostic], dict[str, bool]]) -> dict[str, Any]:
             FACT: facts}
 
 
-def _decode(plain: Any, model_only: frozenset[str], model: Model) -> tuple[list[Diagnostic], dict[str, bool]]:
+def _decode(plain: Any, model_only: frozenset[str], model: Model,
+            files: tuple[str, ...]) -> tuple[list[Diagnostic], dict[str, bool]]:
+    """What an entry holds, if it is what these rules could have said of this config: each diagnostic of
+    a model-only rule at its severity in this config, in one of the config's files, at a place a file
+    within the size limit has. (An entry that leaves findings out cannot be told from an honest one:
+    whoever can write the cache directory is trusted as far as that, see README "The cache".)"""
     if not isinstance(plain, dict) or not isinstance(plain.get("diagnostics"), list):
         raise Invalid("not a verdict")
     diagnostics = []
@@ -102,8 +108,9 @@ def _decode(plain: Any, model_only: frozenset[str], model: Model) -> tuple[list[
         if not isinstance(item, list) or len(item) != 8:
             raise Invalid("not a diagnostic")
         rule, severity, subject, message, file, line, column, detail = item
-        if rule not in model_only or not all(isinstance(v, str) for v in (subject, message, file, detail)) \
-                or not all(type(v) is int and v >= 1 for v in (line, column)):
+        if rule not in model_only or not all(isinstance(v, str) for v in (subject, message, detail)) \
+                or file not in files or not all(type(v) is int and 1 <= v <= MAX_FILE_BYTES + 1 for v in (line, column)) \
+                or severity != effective_severity(rule, model).value or severity == Severity.OFF.value:
             raise Invalid("not a diagnostic of a model-only rule")
         diagnostics.append(Diagnostic(rule, Severity(severity), subject, message, Location(file, line, column),
                                       name=CATALOGUE[rule].name, detail=detail))

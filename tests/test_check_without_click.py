@@ -85,3 +85,23 @@ def test_the_text_reporters_colours_are_clicks(fg: str | None, bold: bool) -> No
     from checker.reporters.text import style
 
     assert style("3 error(s)", fg=fg, bold=bold) == click.style("3 error(s)", fg=fg, bold=bold)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_a_full_standard_output_is_a_one_line_error(command: str) -> None:
+    repo = str(REPO_ROOT / "examples" / "broken")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "checker", command, "--repo", repo, "--now", NOW_TEXT],
+                              stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "ownership: error: cannot write to standard output: No space left on device"
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_closed_standard_output_still_gives_the_verdict() -> None:
+    repo = str(REPO_ROOT / "examples" / "broken")
+    done = subprocess.run([sys.executable, "-m", "checker", "check", "--repo", repo, "--now", NOW_TEXT],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+                          preexec_fn=lambda: os.close(1))
+    assert (done.returncode, done.stderr) == (1, "")

@@ -91,3 +91,11 @@ def test_an_impossible_utc_offset_in_now_is_a_one_line_error(repo, run) -> None:
     assert result.exit_code == 2
     assert result.output.strip() == ("ownership: error: --now: '2026-11-23T09:00+24:00' has the impossible UTC offset "
                                      "+24:00; offsets run from -23:59 to +23:59")
+
+
+@pytest.mark.parametrize("text", ["２０２６-11-23T09:00Z", "2026-11-23T٠٩:00Z", "2026-11-23T09:00+０1:00"])
+def test_digits_of_other_scripts_are_not_a_time(text: str) -> None:
+    from checker.timeutil import parse_now
+
+    with pytest.raises(ValueError):
+        parse_now(text)

@@ -105,6 +105,23 @@ def test_base_mode_with_the_name_committed(tmp_path: Path) -> None:
         (d["rule"], d["file"], d["new"]) for d in json.loads(done.stdout)["diagnostics"]}
 
 
+def test_renaming_a_file_with_an_unusable_name_keeps_its_old_debt_old(tmp_path: Path) -> None:
+    # SPEC §8: moving a file does not make its debt new, whatever its name (git names it raw, the
+    # diagnostics printably: the renames are read as the diagnostics print them).
+    root = init_repo(tmp_path / "repo")
+    write_hostile_repo(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "names that are not UTF-8")
+    git(root, "checkout", "-q", "-b", "change")
+    os.rename(root / bad("monitoring/?.yaml"), root / os.fsdecode(b"monitoring/\xfe.yaml"))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "renamed")
+    done = _cli(root, "check", "--now", NOW_TEXT, "--base", "main", "--format", "json")
+    assert ("ALR005", "monitoring/\\xfe.yaml", False) in {
+        (d["rule"], d["file"], d["new"]) for d in json.loads(done.stdout)["diagnostics"]}
+    assert done.returncode == 0, done.stdout
+
+
 def test_git_commit_source_lists_the_name_printably(tmp_path: Path) -> None:
     from checker.gitdiff import GitCommitSource, open_repo
 

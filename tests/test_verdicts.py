@@ -96,6 +96,13 @@ def test_the_key_holds_the_config_now_and_zone_data(monkeypatch: pytest.MonkeyPa
     {"diagnostics": [["ALR001", "error", "alert/x#A", "forged", "x.yaml", 1, 1, ""]], "on_call_after_now": {}},
     {"diagnostics": [["ROT005", "fatal", "rotation/r", "m", "o.yaml", 1, 1, ""]], "on_call_after_now": {}},
     {"diagnostics": [["ROT005", "error", "rotation/r", "m", "o.yaml", 0, 1, ""]], "on_call_after_now": {}},
+    # Well-formed, yet not what the rules could say of this config: hidden by `off`, another severity,
+    # a file the config does not read, a line no file within the size limit has.
+    {"diagnostics": [["ROT005", "off", "rotation/r", "m", "ownership.yaml", 1, 1, ""]], "on_call_after_now": "valid"},
+    {"diagnostics": [["ROT005", "warning", "rotation/r", "m", "ownership.yaml", 1, 1, ""]], "on_call_after_now": "valid"},
+    {"diagnostics": [["ROT005", "error", "rotation/r", "m", "/etc/passwd", 1, 1, ""]], "on_call_after_now": "valid"},
+    {"diagnostics": [["ROT005", "error", "rotation/r", "m", "ownership.yaml", 10**300, 1, ""]],
+     "on_call_after_now": "valid"},
     {"diagnostics": [], "on_call_after_now": {"no-such-rotation": True}},
     {"diagnostics": [], "on_call_after_now": "every rotation, as 1"},
     {"diagnostics": []},
@@ -107,5 +114,18 @@ def test_a_forged_verdict_is_refused(forged: Any) -> None:
 
     if isinstance(forged, dict) and forged.get("on_call_after_now") == "every rotation, as 1":
         forged["on_call_after_now"] = dict.fromkeys(loaded.model.rotations, 1)
+    if isinstance(forged, dict) and forged.get("on_call_after_now") == "valid":
+        forged["on_call_after_now"] = dict.fromkeys(loaded.model.rotations, True)
     with pytest.raises((Invalid, ValueError)):
-        _decode(forged, model_only_rules(), loaded.model)
+        _decode(forged, model_only_rules(), loaded.model, loaded.files)
+
+
+def test_an_honest_verdict_is_read_back() -> None:
+    from checker.rules import model_only_rules
+
+    loaded = load_config(WorktreeSource(str(REPO_ROOT / "examples" / "acme")), "ownership.yaml")
+    honest = {"diagnostics": [["ROT005", "error", "rotation/r", "m", "ownership.yaml", 3, 5, "x"]],
+              "on_call_after_now": dict.fromkeys(loaded.model.rotations, True)}
+    diagnostics, facts = _decode(honest, model_only_rules(), loaded.model, loaded.files)
+    assert [(d.rule, d.severity.value, d.location.line, d.detail) for d in diagnostics] == [("ROT005", "error", 3, "x")]
+    assert set(facts) == set(loaded.model.rotations)

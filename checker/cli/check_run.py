@@ -58,7 +58,8 @@ def check(config: str | None, repo: str | None, base: str | None, now: str | Non
         fail(f"{exc}; {hint}" if hint else str(exc))
     outcome = Outcome(relative_to_repository(result.diagnostics, root), strict=strict, diff_mode=bool(base),
                       checked=Checked.of(result.model), schedule_changes=schedule_changes)
-    color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = output is None and fmt == "text" and sys.stdout is not None and sys.stdout.isatty() \
+        and "NO_COLOR" not in os.environ
     write_output(get_reporter(fmt, color=color).render(outcome), output, root)
     if fmt == "github":
         append_step_summary(outcome)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -69,7 +71,13 @@ def write_output(text: str | bytes, output: str | None, root: Path) -> None:
     """Standard output, or the file F of `--output F`: written atomically, never through a symlink
     committed in the repository at `root`."""
     if output is None:
-        echo(text, nl=False)
+        try:
+            echo(text, nl=False)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # a reader that stopped (`| head`): exit 1 without a word, as click ends it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is left is not flushed again
+            fail(f"cannot write to standard output: {exc.strerror or exc}")
         return
     write_or_fail(output, text, root)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..diagnostics import Location, Severity
@@ -76,7 +77,11 @@ def read_rotation_policy(reader: ValueReader, body: YMap, target: RotationPolicy
     for key in _FRACTIONS:
         value = body.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            found[key] = float(value)
+            if math.isfinite(value):
+                found[key] = float(value)
+            else:  # YAML's .nan and .inf pass the schema's bounds (every comparison with NaN is false)
+                reader.problem("CFG005", subject, value_loc(body, key, body.loc),
+                               f"{key} is {value}; give a number such as 0.25")
     days = body.get("handoff_days")
     if isinstance(days, list):
         found["handoff_days"] = tuple(sorted({WEEKDAYS.index(d) for d in days if d in WEEKDAYS}))

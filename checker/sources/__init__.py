@@ -75,6 +75,11 @@ def _shown(raw: str) -> tuple[str, str | None]:
     return _shown_in_full(raw)
 
 
+def printable_path(raw: str) -> str:
+    """A raw path as listings, subjects and messages show it (see _shown)."""
+    return _shown(raw)[0]
+
+
 def _shown_in_full(raw: str) -> tuple[str, str | None]:
     shown = UNPRINTABLE.sub(_escaped, raw)
     if len(raw) > MAX_PATH_LENGTH:

@@ -97,3 +97,16 @@ services:
     held = {p["person"]: p["holiday_hours"] for p in christmas["load"]}
     # window 12-22 00:00 .. 01-04 00:00 London: 13 days = 312 h, shared by the four
     assert sum(held.values()) == 312.0 and all(h > 0 for h in held.values())
+
+
+def test_a_fraction_that_is_not_a_number_is_cfg005_and_not_used(tmp_path: Path) -> None:
+    # YAML's .nan passes the schema's bounds (every comparison with NaN is false): ROT015 fired on every
+    # rotation "under min_balance nan", and the JSON report wrote a bare NaN.
+    config = CONFIG.replace("max_gap: 10w,", "max_gap: 10w, max_oncall_fraction: .nan,").replace(
+        "min_balance: 0.1", "min_balance: .inf")
+    result = check_repo(write_repo(tmp_path, config), NOW)
+    found = sorted((d.rule, d.message) for d in result.diagnostics if d.rule == "CFG005")
+    assert [m.split(" is ")[0] for _, m in found] == ["max_oncall_fraction", "min_balance"]
+    assert not any(d.rule == "ROT015" for d in result.diagnostics)
+    model = result.model
+    assert model.policy.rotation.max_oncall_fraction == 0.25 and model.policy_for(model.rotations["r"]).min_balance == 0.5
