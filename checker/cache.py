@@ -33,7 +33,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -44,6 +43,8 @@ try:
     from _blake2 import blake2b  # what hashlib.blake2b is, without loading OpenSSL at start-up
 except ImportError:  # pragma: no cover (another Python implementation)
     from hashlib import blake2b
+
+from .reads import read_and_close
 
 T = TypeVar("T")
 
@@ -146,10 +147,7 @@ class FileCache:
     def _read(self, name: str) -> bytes:
         # O_NONBLOCK: a named pipe put where an entry belongs must not hang the run (it is then refused).
         fd = os.open(self._path(name), os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY, dir_fd=self._fd)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise OSError("not a regular file")
-            data = handle.read(MAX_ENTRY_BYTES + 1)
+        data = read_and_close(fd, MAX_ENTRY_BYTES + 1, regular_only=True)
         if len(data) > MAX_ENTRY_BYTES:
             raise OSError("cache entry too large")
         return data

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from typing import Any
 
+from .reads import read_and_close
 from .sources import EntryKind, Listing, Source, list_paths, listed_kind, printable_path
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
@@ -198,10 +198,11 @@ class GitCommitSource(Source):
             fd = os.open(os.path.join(self.worktree, path), flags)
         except OSError:
             return None
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != size:
-                return None
-            data = handle.read(size + 1)
+        try:
+            data = read_and_close(fd, size + 1, regular_only=True)
+        except OSError:
+            return None
+        if len(data) != size:
+            return None
         digest = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
         return data if digest == object_sha else None

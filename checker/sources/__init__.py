@@ -12,6 +12,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Container, Iterable, Mapping
 from enum import Enum
+from functools import lru_cache
 
 from ..globs import UNPRINTABLE, Glob, pattern_problem
 
@@ -38,11 +39,32 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")  # e.g. a byte that is not UTF-8, as
 class Listing:
     """A source's files, by printable path, and the names that cannot be used (files and folders), with why."""
 
-    __slots__ = ("files", "unusable")  # no dataclass: kept off the pre-commit hook's start-up (see globs)
+    __slots__ = ("_directories", "_matched", "files", "unusable")  # no dataclass: kept off the hook's start-up
 
     def __init__(self, files: list[str], unusable: dict[str, str] | None = None) -> None:
         self.files = files
         self.unusable = unusable if unusable is not None else {}
+        self._directories: list[str] | None = None
+        self._matched: dict[str, list[str]] = {}  # by pattern: discovery and its unusable-name check ask alike
+
+    def directories_matching(self, pattern: str) -> list[str]:
+        """Directories holding at least one file (as git sees them) that match a pattern, sorted."""
+        if pattern not in self._matched:
+            matcher = _matcher(pattern.rstrip("/"))
+            self._matched[pattern] = [d for d in self.directories() if matcher.matches(d)] if matcher else []
+        return self._matched[pattern]
+
+    def directories(self) -> list[str]:
+        """Every folder above a file, sorted (found once: a file's parents are walked up to the first seen)."""
+        if self._directories is None:
+            seen: set[str] = set()
+            for f in self.files:
+                parent = posixpath.dirname(f)
+                while parent and parent not in seen:
+                    seen.add(parent)
+                    parent = posixpath.dirname(parent)
+            self._directories = sorted(seen)
+        return self._directories
 
 
 def list_paths(raw_paths: Iterable[str]) -> Listing:
@@ -157,27 +179,12 @@ class Source(ABC):
         """Directories matching a pattern that hold at least one file (as git sees them); folders with
         unusable names are left out (see unusable_directories)."""
         unusable = self.unusable()
-        return [d for d in self._directories_matching(pattern) if d not in unusable]
+        return [d for d in self.listing().directories_matching(pattern) if d not in unusable]
 
     def unusable_directories(self, pattern: str) -> list[str]:
         """Directories matching a pattern whose names cannot be used."""
         unusable = self.unusable()
-        return [d for d in self._directories_matching(pattern) if d in unusable]
-
-    def _directories_matching(self, pattern: str) -> list[str]:
-        matcher = _matcher(pattern.rstrip("/"))
-        if matcher is None:
-            return []
-        found: set[str] = set()
-        seen: set[str] = set()
-        for f in self.files():
-            parent = posixpath.dirname(f)
-            while parent and parent not in seen:
-                seen.add(parent)
-                if matcher.matches(parent):
-                    found.add(parent)
-                parent = posixpath.dirname(parent)
-        return sorted(found)
+        return [d for d in self.listing().directories_matching(pattern) if d in unusable]
 
 
 def _matcher(pattern: str) -> Glob | None:
@@ -201,10 +208,14 @@ def listed_kind(path: str, special: Mapping[str, EntryKind], files: Container[st
     return EntryKind.DIRECTORY if normal in directories else EntryKind.MISSING
 
 
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
+@lru_cache(maxsize=1 << 16)  # a run asks for each runbook and rule file more than once (kind, then read)
 def normalize_repo_path(path: str) -> str | None:
     """The path relative to the repo root, or None if it is absolute, leaves the repo, enters .git, or
     holds a control character (a NUL would crash the OS call; a line break would split output lines)."""
-    if (not path or path.startswith(("/", "\\")) or "\\" in path or re.match(r"[A-Za-z]:", path)
+    if (not path or path.startswith(("/", "\\")) or "\\" in path or _DRIVE.match(path)
             or UNPRINTABLE.search(path)):
         return None
     normal = posixpath.normpath(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
+from ..reads import read_and_close
 from . import EntryKind, Listing, Source, SourceError, list_paths, normalize_repo_path
 
 
@@ -82,8 +83,6 @@ class WorktreeSource(Source):
         full = os.path.join(self.root, path)
         try:
             flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(full, flags)
-            with os.fdopen(fd, "rb") as handle:
-                return handle.read(-1 if limit is None else limit + 1)
+            return read_and_close(os.open(full, flags), None if limit is None else limit + 1)
         except OSError as exc:
             raise SourceError(f"cannot read {path}: {exc.strerror}") from None
