@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from . import cache_codec
@@ -32,6 +33,7 @@ _KIND_PRIORITY = {"backstage": 0, "kubernetes": 1, "directories": 2}  # whose na
 _NOT_A_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
+@lru_cache(maxsize=1 << 16)  # merge() asks for each found name's up to three times
 def suggested_name(found: str) -> str:
     """A valid service name for a name found in the repository: accents dropped, lower case, every
     other run of characters as `-`. A name with no Latin letter or digit is written in punycode
