@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checker.discovery import suggested_name
@@ -63,9 +63,12 @@ def test_the_same_workload_in_two_manifests_is_one_service(repo) -> None:  # typ
 
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=30))
+@example("0E0")  # a number in YAML 1.2 unless quoted (found by this test)
 def test_the_declaration_svc006_suggests_passes_the_schema_and_satisfies_discovery(name: str) -> None:
+    # Every value double-quoted: PyYAML writes YAML 1.1, where `0E0` needs no quotes, but a YAML 1.2 reader
+    # (this checker, Backstage) reads that plain scalar as the number 0, which is then no name at all.
     catalog = yaml.safe_dump({"kind": "Component", "metadata": {"name": name},
-                              "spec": {"lifecycle": "production", "owner": "group:payments"}})
+                              "spec": {"lifecycle": "production", "owner": "group:payments"}}, default_style='"')
     with tempfile.TemporaryDirectory() as tmp:
         root = write_repo(Path(tmp) / "r", _config(), {"catalog/catalog-info.yaml": catalog})
         messages = _svc006(root)
