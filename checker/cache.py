@@ -86,12 +86,12 @@ class FileCache:
             os.close(self._fd)
             self._fd = None
 
-    def key(self, kind: str, path: str, data: bytes, data_digest: bytes | None = None) -> str:
-        """An entry's name; data_digest: content_digest(data), when the caller has it already."""
+    def key(self, kind: str, path: str, data_digest: bytes) -> str:
+        """An entry's name, from what reads the file, its path and content_digest(its bytes)."""
         if self._fingerprint is None:
             self._fingerprint = code_fingerprint()
         return content_digest(FORMAT, self._fingerprint, kind.encode(), path.encode("utf-8", "surrogatepass"),
-                              data_digest or content_digest(data)).hex()
+                              data_digest).hex()
 
     def load(self, key: str) -> Any | None:
         """The value stored under key, or None when there is none or it is damaged."""
@@ -247,7 +247,7 @@ def cached(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: 
 
 def _stored_or_computed(cache: FileCache, kind: str, path: str, digest: bytes, compute: Callable[[], T],
                         encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
-    key = cache.key(kind, path, b"", digest)
+    key = cache.key(kind, path, digest)
     stored = cache.load(key)
     if stored is not None:
         try:

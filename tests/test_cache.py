@@ -200,19 +200,19 @@ def test_a_named_pipe_where_an_entry_belongs_is_refused_not_waited_on(run: Any, 
 
 def test_a_new_checker_never_reads_an_old_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = cache.FileCache(str(tmp_path))
-    key = store.key("yaml", "a.yaml", b"a: 1\n")
+    key = store.key("yaml", "a.yaml", cache.content_digest(b"a: 1\n"))
     monkeypatch.setattr(cache, "code_fingerprint", lambda: b"another checker")
-    assert cache.FileCache(str(tmp_path)).key("yaml", "a.yaml", b"a: 1\n") != key
-    assert store.key("yaml", "b.yaml", b"a: 1\n") != key  # nor another path's, nor another content's
-    assert store.key("yaml", "a.yaml", b"a: 2\n") != key
-    assert store.key("alerts/prometheus", "a.yaml", b"a: 1\n") != key
+    assert cache.FileCache(str(tmp_path)).key("yaml", "a.yaml", cache.content_digest(b"a: 1\n")) != key
+    assert store.key("yaml", "b.yaml", cache.content_digest(b"a: 1\n")) != key  # nor another path's, nor another content's
+    assert store.key("yaml", "a.yaml", cache.content_digest(b"a: 2\n")) != key
+    assert store.key("alerts/prometheus", "a.yaml", cache.content_digest(b"a: 1\n")) != key
 
 
 def test_the_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "MAX_ENTRIES", 10)
     store = cache.FileCache(str(tmp_path))
     for index in range(25):
-        store.save(store.key("yaml", f"f{index}.yaml", b""), index)
+        store.save(store.key("yaml", f"f{index}.yaml", cache.content_digest(b"")), index)
     left_by_a_crash = tmp_path / ".abc.json.1.ffff.tmp"
     left_by_a_crash.write_text("half an entry")
     os.utime(left_by_a_crash, (1, 1))
@@ -280,7 +280,7 @@ def test_an_alias_bomb_is_not_stored_in_full(tmp_path: Path) -> None:
 
 def test_entries_are_written_atomically_beside_themselves(tmp_path: Path) -> None:
     store = cache.FileCache(str(tmp_path))
-    key = store.key("yaml", "a.yaml", b"x")
+    key = store.key("yaml", "a.yaml", cache.content_digest(b"x"))
     store.save(key, {"a": 1})
     assert os.listdir(tmp_path) == [key + ".json"]
     assert store.load(key) == {"a": 1}
