@@ -10,7 +10,6 @@ same answer as running them all (SPEC §5), for a fraction of the time.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
 
@@ -46,16 +45,16 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
     The head is checked first, whole. The base is there to tell new findings from old ones, so it runs
     only the rules the head has findings of (every rule when a waiver goes unused: WVR002 depends on
     all of them), reusing what the head read of unchanged files and simulated of unchanged rotations."""
-    from .gitdiff import GitCommitSource, merge_base, open_repo, renamed_files
+    from .gitdiff import GitCommitSource, folder_in, merge_base, open_repo, renamed_files
 
     repo = open_repo(root)
     sha = merge_base(repo, base_ref)
-    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
+    prefix = folder_in(repo, root)
     with between_sides() as sides:
         head = run_check(WorktreeSource(root), config_path, now, prepare, leave_out=COMPARING, finish=False)
         sides.second()  # the head is done: the base takes what the head read of unchanged files
         try:
-            base_source = GitCommitSource(repo, sha, "" if prefix == "." else prefix, worktree=root)
+            base_source = GitCommitSource(repo, sha, prefix, worktree=root)
             base: CheckResult | None = run_check(base_source, config_path, now, reusing(prepare, head),
                                                  only=rules_to_compare(head))
         except ConfigMissing:
@@ -66,7 +65,7 @@ def run_diff_check(root: str, config_path: str, now: datetime, base_ref: str,
     head.diagnostics += run_rules(head.context, only=COMPARING)
     finish_check(head, config_path, bounded=False)
     if base is not None:
-        renames = renamed_files(repo, sha, "" if prefix == "." else prefix)
+        renames = renamed_files(repo, sha, prefix)
         base.diagnostics = follow_renames(base.diagnostics, renames)
         base.keys = {(rule, _renamed_subject(subject, renames)) for rule, subject in base.keys}
     head.diagnostics = bound_diagnostics(mark_new(head, base), config_path)

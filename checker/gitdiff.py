@@ -57,6 +57,12 @@ def open_repo(path: str) -> Any:
         raise GitError("git is not installed; --base needs it") from None
 
 
+def folder_in(repo: Any, root: str) -> str:
+    """The checked folder's path inside the repository ("" for its root), as GitCommitSource takes it."""
+    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
+    return "" if prefix == "." else prefix
+
+
 def _git(repo: Any, *args: str) -> str:
     return _git_bytes(repo, *args).decode("utf-8", "replace")
 

@@ -158,12 +158,11 @@ def base_model(root: str, config_path: str, base: str | None) -> Any:
     if not base:
         return None
     from ..config import ConfigMissing, load_config
-    from ..gitdiff import GitCommitSource, merge_base, open_repo
+    from ..gitdiff import GitCommitSource, folder_in, merge_base, open_repo
 
     repo = open_repo(root)
-    prefix = os.path.relpath(os.path.realpath(root), os.path.realpath(str(repo.working_tree_dir)))
     try:
-        return load_config(GitCommitSource(repo, merge_base(repo, base), "" if prefix == "." else prefix),
+        return load_config(GitCommitSource(repo, merge_base(repo, base), folder_in(repo, root)),
                            config_path).model
     except ConfigMissing:
         return None
