@@ -226,15 +226,16 @@ def default_directory() -> str | None:
 
 
 def cached(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: Callable[[T], Any],
-           decode: Callable[[Any], T], pristine: Callable[[T], T] | None = None) -> T:
+           decode: Callable[[Any], T], pristine: Callable[[T], T] | None = None, digest: bytes | None = None) -> T:
     """compute(), or what it gave for the same bytes at the same path before. decode validates a stored
     value (raising Invalid); encode gives plain JSON data (or raises Uncacheable). pristine(result):
     a copy the caller's changes to result do not reach, for results callers change (diff mode hands it
-    to the other side); without it the result is shared as it is."""
+    to the other side); without it the result is shared as it is. digest: content_digest(data), when
+    the caller has it already."""
     sides, cache = _sides, _active
     if sides is None and cache is None:
         return compute()
-    digest = content_digest(data)  # once, for both
+    digest = digest or content_digest(data)  # once, for both
     if sides is not None:
         found = sides.take(kind, path, digest)
         if found:

@@ -39,20 +39,22 @@ def load_config(source: Source, config_path: str) -> LoadedConfig:
     except SourceError as exc:
         raise ConfigMissing(f"no config at {normal} ({exc}); create it, or point --config/--repo at it") from None
     diagnostics: list[Diagnostic] = []
-    read = [content_digest(normal.encode("utf-8", "surrogatepass"), data)]  # every config file, path and bytes
+    digest = content_digest(data)  # once: it names the file's cache entries and goes into the fingerprint
+    read = [_stamp(normal, digest)]  # every config file, path and bytes
     files = [normal]
     builder = ModelBuilder(normal)
-    main = _read_document(data, normal, diagnostics)
+    main = _read_document(data, digest, normal, diagnostics)
     builder.add_document(main, normal)
     if isinstance(main, YMap):
         for path in _included_files(source, main, normal, diagnostics):
             try:
                 included_data = source.read(path, MAX_FILE_BYTES)
-                read.append(content_digest(path.encode("utf-8", "surrogatepass"), included_data))
+                included_digest = content_digest(included_data)
+                read.append(_stamp(path, included_digest))
                 files.append(path)
-                included = _read_document(included_data, path, diagnostics, included=True)
+                included = _read_document(included_data, included_digest, path, diagnostics, included=True)
             except SourceError as exc:
-                read.append(content_digest(path.encode("utf-8", "surrogatepass")))
+                read.append(_stamp(path, b""))  # unreadable: a digest is 20 bytes, so this is no file's stamp
                 diagnostics.append(_problem("CFG001", path, Location(path), str(exc)))
                 continue
             builder.add_document(included, path)
@@ -65,8 +67,13 @@ def _problem(rule: str, file: str, loc: Location, message: str) -> Diagnostic:
     return Diagnostic(rule, Severity.ERROR, f"file/{file}", message, loc)
 
 
-def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], included: bool = False) -> object:
-    loaded = _read_yaml(data, path)
+def _stamp(path: str, digest: bytes) -> bytes:
+    return content_digest(path.encode("utf-8", "surrogatepass"), digest)
+
+
+def _read_document(data: bytes, digest: bytes, path: str, diagnostics: list[Diagnostic],
+                   included: bool = False) -> object:
+    loaded = _read_yaml(data, digest, path)
     diagnostics.extend(loaded.diagnostics)
     if not loaded.ok:
         return None
@@ -79,7 +86,7 @@ def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], includ
     if included and isinstance(document, YMap) and "include" in document:
         diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
                                     "include is read only from the main config; move this list there"))
-    diagnostics.extend(_schema_problems(data, path, document))
+    diagnostics.extend(_schema_problems(data, digest, path, document))
     if not included and isinstance(document, YMap) and "version" not in document:
         # Required of the main file only, so the schema validates includes too (they need none).
         diagnostics.append(Diagnostic("CFG002", Severity.ERROR, f"file/{path}",
@@ -87,17 +94,17 @@ def _read_document(data: bytes, path: str, diagnostics: list[Diagnostic], includ
     return document
 
 
-def _read_yaml(data: bytes, path: str) -> LoadedYaml:
+def _read_yaml(data: bytes, digest: bytes, path: str) -> LoadedYaml:
     """read_yaml, or its result for the same bytes from the cache (a large config is ~10^5 nodes)."""
     return cached("yaml", path, data, lambda: read_yaml(data, path),
                   lambda loaded: cache_codec.loaded_yaml(loaded, node_budget=len(data)),
-                  lambda plain: cache_codec.read_loaded_yaml(plain, path))
+                  lambda plain: cache_codec.read_loaded_yaml(plain, path), digest=digest)
 
 
-def _schema_problems(data: bytes, path: str, document: object) -> list[Diagnostic]:
+def _schema_problems(data: bytes, digest: bytes, path: str, document: object) -> list[Diagnostic]:
     """validate(); that the same bytes passed the schema before is remembered (an invalid config is
     validated again: its messages come from jsonschema)."""
-    return cached("schema", path, data, lambda: validate(document, path), _valid_only, _read_valid)
+    return cached("schema", path, data, lambda: validate(document, path), _valid_only, _read_valid, digest=digest)
 
 
 def _valid_only(problems: list[Diagnostic]) -> bool:
