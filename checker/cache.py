@@ -33,6 +33,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +54,9 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 50_000  # past this, the oldest entries are removed (each changed file adds one)
 PRUNE_ONE_RUN_IN = 16
 _SUFFIX = ".json"
+# The names this cache writes (an entry, or the temporary file it is written to): pruning removes nothing
+# else, since --cache-dir may name a folder that holds other files too.
+_OURS = re.compile(r"(?:[0-9a-f]{40}\.json|\.[0-9a-f]{40}\.json\.[0-9]+\.[0-9a-f]{8}\.tmp)\Z")
 
 
 def content_digest(*parts: bytes) -> bytes:
@@ -130,13 +134,13 @@ class FileCache:
         try:
             with os.scandir(self._fd if self._fd is not None else self.directory) as listing:
                 found = [(e.stat(follow_symlinks=False).st_mtime_ns, e.name) for e in listing
-                         if e.name.endswith((_SUFFIX, ".tmp")) and not e.is_dir(follow_symlinks=False)]
+                         if _OURS.match(e.name) and not e.is_dir(follow_symlinks=False)]
         except OSError:
             return
         an_hour_ago = time.time_ns() - 3600 * 10**9
         for _, name in (item for item in found if item[1].endswith(".tmp") and item[0] < an_hour_ago):
             self._unlink(name)
-        entries = sorted(item for item in found if item[1].endswith(_SUFFIX))
+        entries = sorted(item for item in found if not item[1].endswith(".tmp"))
         for _, name in entries[:len(entries) - MAX_ENTRIES * 9 // 10] if len(entries) > MAX_ENTRIES else []:
             self._unlink(name)
 

@@ -213,12 +213,28 @@ def test_the_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     store = cache.FileCache(str(tmp_path))
     for index in range(25):
         store.save(store.key("yaml", f"f{index}.yaml", cache.content_digest(b"")), index)
-    left_by_a_crash = tmp_path / ".abc.json.1.ffff.tmp"
+    left_by_a_crash = tmp_path / f".{'ab' * 20}.json.4242.0123abcd.tmp"  # as _write names its temporary file
     left_by_a_crash.write_text("half an entry")
     os.utime(left_by_a_crash, (1, 1))
     store.prune(always=True)
     assert len(entries(tmp_path)) <= 10
     assert not left_by_a_crash.exists()
+
+
+def test_pruning_removes_only_the_caches_own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # --cache-dir may name a folder holding other files: old ones ending in .tmp or .json are not the cache's.
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+    mine = [tmp_path / "notes.tmp", tmp_path / "report.json", tmp_path / f".{'ab' * 20}.json.tmp",
+            tmp_path / f"{'AB' * 20}.json"]
+    for path in mine:
+        path.write_text("the user's")
+        os.utime(path, (1, 1))
+    store = cache.FileCache(str(tmp_path))
+    for index in range(5):
+        store.save(store.key("yaml", f"f{index}.yaml", cache.content_digest(b"")), index)
+    store.prune(always=True)
+    assert all(path.read_text() == "the user's" for path in mine)
+    assert len([p for p in tmp_path.iterdir() if p not in mine]) <= 2
 
 
 # ---------------------------------------------------------------- the codec, against the loader itself
