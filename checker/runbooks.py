@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .load import MAX_FILE_BYTES
 from .sources import UNPRINTABLE, EntryKind, Source, SourceError, normalize_repo_path
 
-RUNBOOK_READ_LIMIT = 4096  # enough to tell an empty file from a real one
+RUNBOOK_READ_LIMIT = 4096  # enough to tell an empty file from a real one, almost always
 
 
 def runbook_problem(repo: Source, runbook: str) -> str | None:
@@ -31,6 +32,8 @@ def runbook_problem(repo: Source, runbook: str) -> str | None:
         return "is a directory; point at the runbook file"
     try:
         content = repo.read(normal, RUNBOOK_READ_LIMIT)
+        if not content.strip() and len(content) > RUNBOOK_READ_LIMIT:  # blank so far: its text may come later
+            content = repo.read(normal, MAX_FILE_BYTES)
     except SourceError as exc:
         return f"cannot be read ({exc})"
     if not content.strip():

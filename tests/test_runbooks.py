@@ -35,3 +35,13 @@ def test_no_path_with_a_control_character_reaches_the_file_system(tmp_path) -> N
     source = WorktreeSource(str(tmp_path))
     assert runbook_problem(source, "docs/a\x00b.md") is not None  # was: ValueError from os.lstat
     assert source.kind("docs/a\x00b.md").value == "missing"
+
+
+@pytest.mark.parametrize(("content", "empty"), [("\n" * 5000 + "# Login runbook\n1. restart\n", False),
+                                                ("\n" * 5000, True), (" \t\n", True), ("# runbook\n", False)])
+def test_a_runbook_is_empty_only_when_no_line_holds_text(tmp_path, content: str, empty: bool) -> None:  # type: ignore[no-untyped-def]
+    # Its text may start after the first 4 KiB read to tell (a generated file, a long front matter of blank lines).
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "login.md").write_text(content)
+    problem = runbook_problem(WorktreeSource(str(tmp_path)), "docs/login.md")
+    assert (problem == "is empty; write the runbook") is empty and (problem is None) is not empty
