@@ -193,3 +193,17 @@ def test_a_file_name_with_a_line_break_under_an_alert_glob_is_alr005(tmp_path: P
     result = check_repo(root, NOW)
     [problem] = [d for d in result.diagnostics if d.rule == "ALR005"]
     assert problem.location.file == "monitoring/a\\x0ab.yaml" and "rename it" in problem.message
+
+
+def test_a_name_starting_with_a_drive_letter_is_reported_not_read_as_the_root(tmp_path: Path) -> None:
+    # `C:evil.yaml` is a file on Linux, a path on another drive to Windows; its reading once opened the repository root.
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "ownership.yaml").write_text(HEALTHY + 'alerts:\n  - {type: prometheus, paths: ["**/*.rules.yml"]}\n')
+    (root / "C:evil.rules.yml").write_text(ALERT_FILE)
+    (root / "C:folder").mkdir()
+    (root / "C:folder" / "x.rules.yml").write_text(ALERT_FILE)
+    found = [(d.rule, d.location.file, d.message) for d in check_repo(root, NOW).diagnostics if d.rule == "ALR005"]
+    why = "the name starts with a drive letter and a colon, which Windows reads as another drive, so it is not read"
+    assert sorted(found) == [("ALR005", "C:evil.rules.yml", f"C:evil.rules.yml: {why}; rename it"),
+                             ("ALR005", "C:folder/x.rules.yml", f"C:folder/x.rules.yml: {why}; rename it")]

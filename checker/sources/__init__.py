@@ -81,7 +81,7 @@ def list_paths(raw_paths: Iterable[str]) -> Listing:
         unusable.setdefault(shown, problem)
         parts, raw_parts = shown.split("/"), raw.split("/")
         for index in range(len(raw_parts) - 1):  # the first unusable folder and every folder below it
-            folder_problem = _name_problem(raw_parts[index])
+            folder_problem = _name_problem(raw_parts[index], index == 0)
             if folder_problem is not None:
                 for end in range(index + 1, len(parts)):
                     unusable.setdefault("/".join(parts[:end]), folder_problem)
@@ -92,7 +92,7 @@ def list_paths(raw_paths: Iterable[str]) -> Listing:
 def _shown(raw: str) -> tuple[str, str | None]:
     """A raw path as printable text (bytes that are not UTF-8 and control characters as \\xNN), and why
     the name cannot be used, or None."""
-    if raw.isascii() and raw.isprintable() and "\\" not in raw and len(raw) <= MAX_PATH_LENGTH:
+    if raw.isascii() and raw.isprintable() and "\\" not in raw and len(raw) <= MAX_PATH_LENGTH and raw[1:2] != ":":
         return raw, None  # the usual name (ASCII, no control character): nothing to escape or refuse
     return _shown_in_full(raw)
 
@@ -106,7 +106,7 @@ def _shown_in_full(raw: str) -> tuple[str, str | None]:
     shown = UNPRINTABLE.sub(_escaped, raw)
     if len(raw) > MAX_PATH_LENGTH:
         return shown, f"is longer than {MAX_PATH_LENGTH} characters"
-    problems = (_name_problem(part) for part in raw.split("/"))
+    problems = (_name_problem(part, index == 0) for index, part in enumerate(raw.split("/")))
     return shown, next((p for p in problems if p is not None), None)
 
 
@@ -117,7 +117,10 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xff else f"\\u{code:04x}"
 
 
-def _name_problem(name: str) -> str | None:
+def _name_problem(name: str, first: bool) -> str | None:
+    """Why one name along a path cannot be used (the first is the one a drive letter can start)."""
+    if first and _DRIVE.match(name):
+        return "starts with a drive letter and a colon, which Windows reads as another drive"
     if _SURROGATE.search(name):
         return "is not valid UTF-8 (shown with \\x escapes)"
     if UNPRINTABLE.search(name):
@@ -155,7 +158,10 @@ class Source(ABC):
         kind = self.kind(path)
         if kind is not EntryKind.FILE:
             raise SourceError(f"{path} is not a regular file in {self.describe()} ({kind.value})")
-        return self._read_regular(normalize_repo_path(path) or "", limit)
+        normal = normalize_repo_path(path)
+        if normal is None:  # kind() knows no such path; a listed name a path cannot hold is unusable() above
+            raise SourceError(f"{path} is not a path inside {self.describe()}")
+        return self._read_regular(normal, limit)
 
     @abstractmethod
     def _read_regular(self, path: str, limit: int | None) -> bytes:
