@@ -154,6 +154,7 @@ class GitCommitSource(Source):
         self._special: dict[str, EntryKind] = {}
         self._directories: set[str] = set()
         raw_files: list[str] = []
+        raw_links: list[str] = []
         listing = _git_bytes(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", "--end-of-options", sha)
         for entry in listing.split(b"\0"):
             if not entry:
@@ -169,13 +170,14 @@ class GitCommitSource(Source):
                 self._blobs[path] = (object_sha, int(size))
             elif mode == "120000":
                 self._special[path] = EntryKind.SYMLINK
+                raw_links.append(path)
             elif mode == "160000":
                 self._special[path] = EntryKind.SUBMODULE
             parent = path.rpartition("/")[0]
             while parent and parent not in self._directories:
                 self._directories.add(parent)
                 parent = parent.rpartition("/")[0]
-        self._listing = list_paths(raw_files)
+        self._listing = list_paths(raw_files, raw_links)
 
     def listing(self) -> Listing:
         return self._listing

@@ -237,6 +237,5 @@ def _glob(source: WorktreeSource, pattern: str) -> list[str]:
         return source.glob(pattern)
     if source.kind(prefix) is not EntryKind.DIRECTORY:  # missing, a symlink or a submodule: nothing read
         return []
-    glob = Glob.compile(pattern)
     inner = WorktreeSource(os.path.join(source.root, prefix))
-    return [path for path in (f"{prefix}/{f}" for f in inner.files()) if glob.matches(path)]
+    return [f"{prefix}/{path}" for path in inner.glob(pattern[len(prefix) + 1:])]

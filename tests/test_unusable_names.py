@@ -207,3 +207,38 @@ def test_a_name_starting_with_a_drive_letter_is_reported_not_read_as_the_root(tm
     why = "the name starts with a drive letter and a colon, which Windows reads as another drive, so it is not read"
     assert sorted(found) == [("ALR005", "C:evil.rules.yml", f"C:evil.rules.yml: {why}; rename it"),
                              ("ALR005", "C:folder/x.rules.yml", f"C:folder/x.rules.yml: {why}; rename it")]
+
+
+def _symlinked_repo(root: Path) -> Path:
+    """An include, a rule file and a Kubernetes manifest that the globs match, each a committed symlink."""
+    init_repo(root)
+    commit_files(root, {"ownership.yaml": CONFIG, "elsewhere/extra.yaml": "people: {}\n",
+                        "elsewhere/rules.yaml": ALERT_FILE, "elsewhere/deploy.yaml": "kind: Deployment\n"}, "files")
+    for link, target in {"ownership/extra.yaml": "../elsewhere/extra.yaml", "monitoring/r.yaml": "../elsewhere/rules.yaml",
+                         "deploy/d.yaml": "../elsewhere/deploy.yaml"}.items():
+        (root / link).parent.mkdir(parents=True, exist_ok=True)
+        (root / link).symlink_to(target)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "links")
+    return root
+
+
+SYMLINKED = {("CFG001", "ownership/extra.yaml"), ("ALR005", "monitoring/r.yaml"), ("CFG001", "deploy/d.yaml")}
+
+
+def test_a_symlink_a_glob_matches_is_reported_not_left_out(tmp_path: Path) -> None:
+    # Symlinks are never followed; a skipped include or rule file once turned a failing check into a pass.
+    result = check_repo(_symlinked_repo(tmp_path / "repo"), NOW)
+    found = {(d.rule, d.location.file) for d in result.diagnostics if "symlink, which is not followed" in d.message}
+    assert found == SYMLINKED
+
+
+def test_the_base_reports_a_committed_symlink_too(tmp_path: Path) -> None:
+    from checker.gitdiff import GitCommitSource, open_repo
+    from checker.pipeline import run_check
+
+    root = _symlinked_repo(tmp_path / "repo")
+    sha = git(root, "rev-parse", "HEAD")
+    result = run_check(GitCommitSource(open_repo(str(root)), sha), "ownership.yaml", NOW)
+    found = {(d.rule, d.location.file) for d in result.diagnostics if "symlink, which is not followed" in d.message}
+    assert found == SYMLINKED

@@ -37,13 +37,16 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")  # e.g. a byte that is not UTF-8, as
 
 
 class Listing:
-    """A source's files, by printable path, and the names that cannot be used (files and folders), with why."""
+    """A source's files, by printable path, the names that cannot be used (files and folders), with why,
+    and the symlinks (never followed, but a glob that matches one reports it rather than leave it out)."""
 
-    __slots__ = ("_directories", "_matched", "files", "unusable")  # no dataclass: kept off the hook's start-up
+    __slots__ = ("_directories", "_matched", "files", "links", "unusable")  # no dataclass: off the hook's start-up
 
-    def __init__(self, files: list[str], unusable: dict[str, str] | None = None) -> None:
+    def __init__(self, files: list[str], unusable: dict[str, str] | None = None,
+                 links: list[str] | None = None) -> None:
         self.files = files
         self.unusable = unusable if unusable is not None else {}
+        self.links = links or []
         self._directories: list[str] | None = None
         self._matched: dict[str, list[str]] = {}  # by pattern: discovery and its unusable-name check ask alike
 
@@ -67,12 +70,13 @@ class Listing:
         return self._directories
 
 
-def list_paths(raw_paths: Iterable[str]) -> Listing:
-    """A Listing of raw paths (str, undecodable bytes as surrogateescape). An unusable name is listed under
-    a printable form, so globs still see it and whoever reads it is told to rename it; nothing downstream
-    ever holds a string that cannot be printed or encoded."""
+def list_paths(raw_paths: Iterable[str], raw_links: Iterable[str] = ()) -> Listing:
+    """A Listing of raw paths (str, undecodable bytes as surrogateescape) and symlinks. An unusable name is
+    listed under a printable form, so globs still see it and whoever reads it is told to rename it; nothing
+    downstream ever holds a string that cannot be printed or encoded."""
     files: set[str] = set()
     unusable: dict[str, str] = {}
+    links = sorted({_shown(raw)[0] for raw in raw_links})
     for raw in raw_paths:
         shown, problem = _shown(raw)
         files.add(shown)
@@ -86,7 +90,7 @@ def list_paths(raw_paths: Iterable[str]) -> Listing:
                 for end in range(index + 1, len(parts)):
                     unusable.setdefault("/".join(parts[:end]), folder_problem)
                 break
-    return Listing(sorted(files), unusable)
+    return Listing(sorted(files), unusable, links)
 
 
 def _shown(raw: str) -> tuple[str, str | None]:
@@ -156,6 +160,8 @@ class Source(ABC):
         if problem is not None:
             raise SourceError(f"{path}: the name {problem}, so it is not read; rename it")
         kind = self.kind(path)
+        if kind is EntryKind.SYMLINK:
+            raise SourceError(f"{path} is (or goes through) a symlink, which is not followed; commit the file itself")
         if kind is not EntryKind.FILE:
             raise SourceError(f"{path} is not a regular file in {self.describe()} ({kind.value})")
         normal = normalize_repo_path(path)
@@ -176,10 +182,16 @@ class Source(ABC):
         """What a path is, without following symlinks anywhere along it."""
 
     def glob(self, pattern: str) -> list[str]:
-        """Files matching a glob, unusable names included (reading them says to rename them); [] for a
+        """Files matching a glob, unusable names and symlinks included (reading one says why it is not read); [] for a
         pattern that pattern_problem refuses (callers report that first)."""
         matcher = _matcher(pattern)
-        return [f for f in self.files() if matcher.matches(f)] if matcher else []
+        if matcher is None:
+            return []
+        listing = self.listing()
+        found = [f for f in listing.files if matcher.matches(f)]
+        if listing.links:  # reading one says it is a symlink: a matched file is reported, never silently left out
+            found = sorted(found + [link for link in listing.links if matcher.matches(link)])
+        return found
 
     def glob_directories(self, pattern: str) -> list[str]:
         """Directories matching a pattern that hold at least one file (as git sees them); folders with

@@ -18,13 +18,16 @@ class WorktreeSource(Source):
 
     def listing(self) -> Listing:
         if self._listing is None:
-            self._listing = list_paths(self._walk())
+            files, links = self._walk()
+            self._listing = list_paths(files, links)
             self._listed_files = frozenset(self._listing.files) - self._listing.unusable.keys()
         return self._listing
 
-    def _walk(self) -> list[str]:
-        """Every regular file's path as the OS names it (bytes that are not UTF-8 as surrogateescape)."""
+    def _walk(self) -> tuple[list[str], list[str]]:
+        """Every regular file's path and every symlink's, as the OS names them (bytes that are not UTF-8 as
+        surrogateescape); nothing behind a symlink."""
         found: list[str] = []
+        links: list[str] = []
         pending = [""]
         while pending:
             rel = pending.pop()
@@ -39,12 +42,13 @@ class WorktreeSource(Source):
                     continue
                 path = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_symlink():
+                    links.append(path)
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(path)
                 elif entry.is_file(follow_symlinks=False):
                     found.append(path)
-        return found
+        return found, links
 
     def kind(self, path: str) -> EntryKind:
         if path in self._listed_files:
