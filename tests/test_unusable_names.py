@@ -242,3 +242,25 @@ def test_the_base_reports_a_committed_symlink_too(tmp_path: Path) -> None:
     result = run_check(GitCommitSource(open_repo(str(root)), sha), "ownership.yaml", NOW)
     found = {(d.rule, d.location.file) for d in result.diagnostics if "symlink, which is not followed" in d.message}
     assert found == SYMLINKED
+
+
+def test_a_file_past_path_max_from_the_root_is_read(tmp_path: Path) -> None:
+    # Its own path (4,081 characters) is within the limit; with the checkout's folder in front it is past
+    # PATH_MAX, where the walk once skipped its folder without a word.
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "ownership.yaml").write_text(HEALTHY + 'alerts:\n  - {type: prometheus, paths: ["monitoring/**/*.yaml"]}\n')
+    deep = "monitoring/" + "/".join(["d" * 253] * 16)
+    fd = os.open(root, os.O_RDONLY)
+    for folder in deep.split("/"):  # one folder at a time: the whole path cannot be handed to mkdir
+        os.mkdir(folder, dir_fd=fd)
+        inner = os.open(folder, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    with os.fdopen(os.open("r.yaml", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as handle:
+        handle.write(ALERT_FILE)
+    os.close(fd)
+    assert len(str(root / deep / "r.yaml")) > 4096
+    result = check_repo(root, NOW)
+    assert [alert.name for alert in result.model.alerts] == ["Hidden"]
+    assert not [d for d in result.diagnostics if d.rule == "ALR005"]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
 from ..reads import read_and_close
 from . import EntryKind, Listing, Source, SourceError, list_paths, normalize_repo_path
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
 class WorktreeSource(Source):
@@ -32,7 +36,7 @@ class WorktreeSource(Source):
         while pending:
             rel = pending.pop()
             try:
-                entries = list(os.scandir(os.path.join(self.root, rel) if rel else self.root))
+                entries = self._entries(rel)
             except OSError:
                 continue
             if rel and any(e.name == ".git" for e in entries):
@@ -83,10 +87,40 @@ class WorktreeSource(Source):
     def describe(self) -> str:
         return "the repository"
 
-    def _read_regular(self, path: str, limit: int | None) -> bytes:
-        full = os.path.join(self.root, path)
+    def _entries(self, rel: str) -> list[os.DirEntry[str]]:
         try:
-            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-            return read_and_close(os.open(full, flags), None if limit is None else limit + 1)
+            return list(os.scandir(os.path.join(self.root, rel) if rel else self.root))
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:
+                raise
+        fd = self._open_beneath(rel, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+        try:
+            return list(os.scandir(fd))
+        finally:
+            os.close(fd)
+
+    def _read_regular(self, path: str, limit: int | None) -> bytes:
+        try:
+            try:
+                fd = os.open(os.path.join(self.root, path), os.O_RDONLY | _NOFOLLOW)
+            except OSError as exc:
+                if exc.errno != errno.ENAMETOOLONG:
+                    raise
+                fd = self._open_beneath(path, os.O_RDONLY | _NOFOLLOW)
+            return read_and_close(fd, None if limit is None else limit + 1)
         except OSError as exc:
             raise SourceError(f"cannot read {path}: {exc.strerror}") from None
+
+    def _open_beneath(self, rel: str, flags: int) -> int:
+        """rel opened one folder at a time from the root, never through a symlink: a repository checked out
+        deep enough puts its deepest files past PATH_MAX, where the whole path cannot be opened at once."""
+        fd = os.open(self.root, os.O_RDONLY | _DIRECTORY)
+        try:
+            *folders, name = rel.split("/")
+            for folder in folders:
+                inner = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+            return os.open(name, flags, dir_fd=fd)
+        finally:
+            os.close(fd)
