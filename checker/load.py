@@ -45,7 +45,8 @@ def _decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     if len(data) > MAX_FILE_BYTES:
         return None, _cfg001(
             path, 1, 1,
-            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it with include:",
+            f"file is larger than the {MAX_FILE_BYTES:,}-byte limit; split it into smaller files (a config: "
+            "with include:)",
         )
     try:
         return data.decode("utf-8-sig"), None
