@@ -98,6 +98,13 @@ def test_an_unusable_cache_dir_is_said_once_and_the_check_still_runs(run: Any, t
     assert json.loads(result.stdout)["diagnostics"]
 
 
+def test_an_empty_cache_dir_is_a_usage_error(run: Any) -> None:
+    # It once meant the user's cache folder without a word (`--cache-dir "$UNSET_VARIABLE"` in a workflow).
+    result = run("check", "--repo", str(REPO_ROOT / "examples" / "acme"), "--now", NOW_TEXT, "--cache-dir", "")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ownership: error: --cache-dir needs a folder")
+
+
 def deep_mapping(levels: int) -> list[Any]:
     """A stored mapping nested deeper than the loader ever allows."""
     node: list[Any] = [0, 1, 1]

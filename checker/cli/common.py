@@ -107,6 +107,8 @@ def use_cache(cache_dir: str | None, no_cache: bool) -> None:
     from ..cache import activate
     from ..escape import terminal
 
+    if cache_dir is not None and not cache_dir.strip():
+        fail("--cache-dir needs a folder (or leave it out for the user's cache folder, or give --no-cache)")
     note = activate(cache_dir, enabled=not no_cache)
     if note:
         echo(f"ownership: {terminal(note)}", err=True)
