@@ -16,7 +16,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from . import cache_codec
-from .cache import cached
+from .cache import cached, content_digest
 from .diagnostics import Diagnostic, Location, Severity
 from .globs import excluded
 from .load import MAX_FILE_BYTES
@@ -46,7 +46,10 @@ def read_routing(model: Model, source: Source) -> tuple[AlertmanagerConfig | Non
     except SourceError as exc:
         return None, [Diagnostic("ALR007", Severity.ERROR, f"file/{path}",
                                  f"routing.alertmanager cannot be read: {exc}; fix the path", loc)]
-    return alertmanager.read(data, normal)
+    config, problems = alertmanager.read(data, normal)
+    if config is not None:
+        config.digest = content_digest(data)  # what the alert verdicts that route through it are keyed by
+    return config, problems
 
 
 def _readers() -> dict[str, Reader]:
@@ -55,17 +58,25 @@ def _readers() -> dict[str, Reader]:
     return {"prometheus": prometheus.read}
 
 
-def read_alerts(model: Model, source: Source) -> tuple[list[Alert], list[Diagnostic]]:
-    """Every alert the config's `alerts:` globs find (less `exclude`), each file read once, subjects made
-    unique and owners resolved. ALR008 for a glob that matches no file."""
+@record(frozen=True)
+class AlertFile:
+    """A rule file the config's `alerts:` globs find, with the entry of `alerts:` that reads it."""
+
+    path: str
+    alert_source: AlertSource
+    index: int  # of alert_source in `alerts:`
+
+
+def alert_files(model: Model, source: Source) -> tuple[list[AlertFile], list[Diagnostic]]:
+    """Every file the config's `alerts:` globs find (less `exclude`), each once, read by the first entry
+    that finds it. ALR008 for a glob that matches no file, CFG002 for one that leaves the repository."""
     readers = _readers()
-    alerts: list[Alert] = []
+    files: list[AlertFile] = []
     problems: list[Diagnostic] = []
     # The Alertmanager config often sits beside the rules; it is read as what it is, not as rules.
     seen: set[str] = {normalize_repo_path(model.routing.alertmanager) or ""} if model.routing else set()
-    for alert_source in model.alert_sources:
-        reader = readers.get(alert_source.type)
-        if reader is None:
+    for source_index, alert_source in enumerate(model.alert_sources):
+        if alert_source.type not in readers:
             continue  # the schema reports an unknown type
         exclude = _usable_patterns(alert_source, "exclude", alert_source.exclude, problems)
         for index, pattern in enumerate(alert_source.paths):
@@ -78,17 +89,45 @@ def read_alerts(model: Model, source: Source) -> tuple[list[Alert], list[Diagnos
                                            f"alerts path '{pattern}' matches no file, so no alert is read from it; "
                                            "fix the glob (`.yml` or `.yaml`?) or remove it", loc))
             for path in matched:
-                if path in seen or excluded(path, exclude):
-                    continue
-                seen.add(path)
-                found, file_problems = _read_file(reader, alert_source.type, source, path)
-                for alert in found:
-                    _apply_source(alert, alert_source)
-                alerts.extend(found)
-                problems.extend(file_problems)
+                if path not in seen and not excluded(path, exclude):
+                    seen.add(path)
+                    files.append(AlertFile(path, alert_source, source_index))
+    return files, problems
+
+
+def read_alerts(model: Model, source: Source,
+                files: list[AlertFile] | None = None) -> tuple[list[Alert], list[Diagnostic]]:
+    """Every alert of the files (by default all alert_files() finds, with its problems), subjects made
+    unique and owners resolved."""
+    problems: list[Diagnostic] = []
+    if files is None:
+        files, problems = alert_files(model, source)
+    alerts: list[Alert] = []
+    for file in files:
+        found, file_problems = read_alert_file(source, file)
+        alerts.extend(found)
+        problems.extend(file_problems)
     assign_subjects(alerts)
     resolve_owners(alerts, model)
     return alerts, problems
+
+
+def read_alert_file(source: Source, file: AlertFile, data: bytes | None = None,
+                    digest: bytes | None = None) -> tuple[list[Alert], list[Diagnostic]]:
+    """One file's alerts, with its source's settings, and its problems (ALR005); what an unchanged file
+    gave last time when the cache has it. data, digest: its bytes and content_digest, if read already."""
+    kind, path = file.alert_source.type, file.path
+    if data is None:
+        data, problems = alert_file_bytes(source, path)
+        if data is None:
+            return [], problems
+    reader, content = _readers()[kind], data
+    found, problems = cached(f"alerts/{kind}", path, data, lambda: reader(content, path),
+                             lambda result: cache_codec.alerts(result, path),
+                             lambda plain: cache_codec.read_alerts(plain, path, READER_RULES), _pristine, digest)
+    for alert in found:
+        _apply_source(alert, file.alert_source)
+    return found, problems
 
 
 def _usable_patterns(alert_source: AlertSource, key: str, patterns: list[str],
@@ -112,15 +151,12 @@ def _apply_source(alert: Alert, alert_source: AlertSource) -> None:
     alert.path_owner = alert_source.owner
 
 
-def _read_file(reader: Reader, kind: str, source: Source, path: str) -> tuple[list[Alert], list[Diagnostic]]:
-    """The file's alerts and problems; what an unchanged file gave last time when the cache has it."""
+def alert_file_bytes(source: Source, path: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A rule file's bytes, or None and the ALR005 that says why it cannot be read."""
     try:
-        data = source.read(path, MAX_FILE_BYTES)
+        return source.read(path, MAX_FILE_BYTES), []
     except SourceError as exc:
-        return [], [Diagnostic("ALR005", Severity.ERROR, f"file/{path}", str(exc), Location(path))]
-    return cached(f"alerts/{kind}", path, data, lambda: reader(data, path),
-                  lambda read: cache_codec.alerts(read, path),
-                  lambda plain: cache_codec.read_alerts(plain, path, READER_RULES), _pristine)
+        return None, [Diagnostic("ALR005", Severity.ERROR, f"file/{path}", str(exc), Location(path))]
 
 
 def _pristine(read: tuple[list[Alert], list[Diagnostic]]) -> tuple[list[Alert], list[Diagnostic]]:

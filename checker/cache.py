@@ -252,20 +252,40 @@ def cached(kind: str, path: str, data: bytes, compute: Callable[[], T], encode: 
 
 def _stored_or_computed(cache: FileCache, kind: str, path: str, digest: bytes, compute: Callable[[], T],
                         encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
-    key = cache.key(kind, path, digest)
-    stored = cache.load(key)
-    if stored is not None:
-        try:
-            return decode(stored)
-        except (Invalid, TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError):
-            pass  # a damaged or forged entry: read the file again and replace it
+    found = _stored_in(cache, kind, path, digest, decode)
+    if found:
+        return found[0]
     result = compute()
     try:
         plain = encode(result)
     except Uncacheable:
         return result
-    cache.save(key, plain)
+    cache.save(cache.key(kind, path, digest), plain)
     return result
+
+
+def stored(kind: str, path: str, digest: bytes, decode: Callable[[Any], T]) -> tuple[T] | tuple[()]:
+    """(value,) when the cache in use holds a valid entry for what reads (kind) these bytes (digest) at
+    path; () without a cache or entry, or when decode refuses it. For callers that look up many entries
+    before computing the missing ones together (checker/alert_verdicts.py); store() keeps them."""
+    return () if _active is None else _stored_in(_active, kind, path, digest, decode)
+
+
+def store(kind: str, path: str, digest: bytes, plain: Any) -> None:
+    """Keep plain JSON data for stored() to find, when a cache is in use."""
+    if _active is not None:
+        _active.save(_active.key(kind, path, digest), plain)
+
+
+def _stored_in(cache: FileCache, kind: str, path: str, digest: bytes,
+               decode: Callable[[Any], T]) -> tuple[T] | tuple[()]:
+    plain = cache.load(cache.key(kind, path, digest))
+    if plain is None:
+        return ()
+    try:
+        return (decode(plain),)
+    except (Invalid, TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError):
+        return ()  # a damaged or forged entry: computed again and replaced
 
 
 class Sides:

@@ -7,14 +7,21 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from .alerts import read_alerts, read_routing
+from .alerts import alert_files, read_alerts, read_routing
 from .bounded import bound_diagnostics
 from .config import LoadedConfig, load_config
 from .diagnostics import Diagnostic, Severity, sort_diagnostics
 from .discovery import discover
 from .model import Model
 from .records import record
-from .rules import CATALOGUE, Context, DiscoveredService, effective_severity, model_only_rules, run_rules
+from .rules import (
+    Context,
+    DiscoveredService,
+    as_configured,
+    model_only_rules,
+    per_alert_file_rules,
+    run_rules,
+)
 from .rules.waivers import apply_waivers
 from .sources import Source, pattern_problem
 
@@ -39,25 +46,32 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
     """Every rule on one version of the repository. Raises ConfigMissing when there is no config.
     `loaded`: the config already read from this source (the pre-commit path reads it to decide).
     `bounded`: cut the diagnostics to what a reader can use (diff mode cuts after marking new ones).
-    `remember`: `now` was given (--now), so the model-only rules' verdict is kept in the cache, or read
-    from it (checker/verdicts.py). `only`/`leave_out`: the rules to run (diff mode). `finish`: apply the
+    `remember`: `now` was given (--now), so the model-only rules' verdict and each rule file's alert rules'
+    verdict are kept in the cache, or read from it (checker/verdicts.py, checker/alert_verdicts.py). `only`/`leave_out`: the rules to run (diff mode). `finish`: apply the
     waivers now; diff mode runs more rules on the head first, then calls finish_check."""
     loaded = loaded or load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
     discovery_problems += _unusable_directories(model, source)
-    model.alerts, alert_problems = read_alerts(model, source)
-    model.alertmanager, routing_problems = read_routing(model, source)
-    alert_problems += routing_problems
+    model.alertmanager, alert_problems = read_routing(model, source)
+    files, glob_problems = alert_files(model, source)
+    alert_problems += glob_problems
+    remembering = remember and only is None and not leave_out
+    if not remembering:  # else the alerts are read with their rules' verdicts, below
+        model.alerts, read_problems = read_alerts(model, source, files)
+        alert_problems += read_problems
     context = Context(model=model, repo=source, now=now, discovered=discovered,
                       extras=prepare(model) if prepare else {})
-    staged = [_as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]
+    staged = [as_configured(d, model) for d in loaded.diagnostics + discovery_problems + alert_problems]
     diagnostics = [d for d in staged if d.severity is not Severity.OFF]
-    if remember and only is None and not leave_out:
-        from .verdicts import remembered
+    if remembering:
+        from .alert_verdicts import remembered_alert_rules
+        from .verdicts import remembered, verdict_key
 
-        diagnostics += remembered(loaded, context, config_path, lambda rules: run_rules(context, only=rules))
-        diagnostics.extend(run_rules(context, leave_out=model_only_rules()))
+        key = verdict_key(loaded, model, now)
+        diagnostics += remembered(loaded, context, config_path, key, lambda rules: run_rules(context, only=rules))
+        diagnostics += remembered_alert_rules(context, files, key)
+        diagnostics.extend(run_rules(context, leave_out=model_only_rules() | per_alert_file_rules()))
     else:
         diagnostics.extend(run_rules(context, only, leave_out))
     result = CheckResult(model, diagnostics, discovered, context)
@@ -86,9 +100,3 @@ def _unusable_directories(model: Model, source: Source) -> list[Diagnostic]:
                 f"discovery '{entry.pattern}' matches {directory}, whose name {source.unusable()[directory]}; "
                 "rename it", entry.loc))
     return problems
-
-
-def _as_configured(diagnostic: Diagnostic, model: Model) -> Diagnostic:
-    """Diagnostics from the loading stages get their catalogue name and the policy's severity."""
-    return diagnostic.with_(name=CATALOGUE[diagnostic.rule].name,
-                            severity=effective_severity(diagnostic.rule, model))

@@ -43,6 +43,7 @@ class AlertmanagerConfig:
     root: Route
     receivers: dict[str, Location]  # receiver name -> where it is defined
     label_names: frozenset[str]  # every label any matcher reads: the only ones that can change a route
+    digest: bytes = b""  # of the file's bytes (checker/alerts.py read_routing)
 
 
 def route(labels: dict[str, str], tree: Route) -> list[Route]:

@@ -16,7 +16,7 @@ from checker import verdicts
 from checker.cache import Invalid
 from checker.config import load_config
 from checker.sources.worktree import WorktreeSource
-from checker.verdicts import _decode, _key_data
+from checker.verdicts import _decode, verdict_key
 from tests.conftest import NOW_TEXT, REPO_ROOT
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -85,11 +85,11 @@ def test_without_now_the_verdict_is_neither_read_nor_kept(run: Any, tmp_path: Pa
 
 def test_the_key_holds_the_config_now_and_zone_data(monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = load_config(WorktreeSource(str(REPO_ROOT / "examples" / "acme")), "ownership.yaml")
-    key = _key_data(loaded, loaded.model, NOW)
-    assert key == _key_data(loaded, loaded.model, NOW)
-    assert key != _key_data(loaded, loaded.model, datetime(2026, 11, 23, 9, 1, tzinfo=UTC))
+    key = verdict_key(loaded, loaded.model, NOW)
+    assert key == verdict_key(loaded, loaded.model, NOW)
+    assert key != verdict_key(loaded, loaded.model, datetime(2026, 11, 23, 9, 1, tzinfo=UTC))
     monkeypatch.setattr(verdicts, "_zone_stamp", lambda zone: "tzdata 2099a")
-    assert key != _key_data(loaded, loaded.model, NOW)
+    assert key != verdict_key(loaded, loaded.model, NOW)
 
 
 @pytest.mark.parametrize("forged", [

@@ -91,9 +91,9 @@ def _load_config(source: Any, config_path: str) -> tuple[Any, list[Any]]:
 
 
 def _as_configured(diagnostic: Any, model: Any) -> Any:
-    from ..rules import CATALOGUE, effective_severity
+    from ..rules import as_configured
 
-    return diagnostic.with_(name=CATALOGUE[diagnostic.rule].name, severity=effective_severity(diagnostic.rule, model))
+    return as_configured(diagnostic, model)
 
 
 def _refuse(errors: list[Any], target: str) -> None:

@@ -306,6 +306,10 @@ class Model:
     alertmanager: AlertmanagerConfig | None = None
     # Read from the repository by the pipeline (alerts.read_alerts), owners resolved.
     alerts: list[Alert] = field(default_factory=list)
+    # Rule files whose alert rules' verdict came from the cache (checker/alert_verdicts.py) are not read
+    # into `alerts`: their alerts are only counted, and their long subjects kept with the short form.
+    remembered_alerts: int = 0
+    remembered_short_subjects: dict[str, str] = field(default_factory=dict)
     # `pagerduty.schedules` (SPEC §10): rotation -> PagerDuty schedule ID, with where each is written.
     pagerduty_schedules: dict[str, str] = field(default_factory=dict)
     pagerduty_locs: dict[str, Location] = field(default_factory=dict)

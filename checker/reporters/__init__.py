@@ -27,7 +27,7 @@ class Checked:
     @classmethod
     def of(cls, model: Any) -> Checked:
         """The counts of a resolved model (checker.model.Model)."""
-        return cls(len(model.services), len(model.rotations), len(model.alerts))
+        return cls(len(model.services), len(model.rotations), len(model.alerts) + model.remembered_alerts)
 
     def __str__(self) -> str:
         return f"checked {self.services} services, {self.rotations} rotations, {self.alerts} alerts"

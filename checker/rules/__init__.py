@@ -24,15 +24,17 @@ from .registry import (
     DiscoveredService,
     Finding,
     RuleInfo,
+    as_configured,
     declare,
     effective_severity,
     in_spec_order,
     model_only_rules,
+    per_alert_file_rules,
     rule,
     run_rules,
 )
 
 __all__ = [
-    "CATALOGUE", "Check", "Context", "DiscoveredService", "Finding", "RuleInfo", "declare", "effective_severity",
-    "in_spec_order", "model_only_rules", "rule", "run_rules",
+    "CATALOGUE", "Check", "Context", "DiscoveredService", "Finding", "RuleInfo", "as_configured", "declare",
+    "effective_severity", "in_spec_order", "model_only_rules", "per_alert_file_rules", "rule", "run_rules",
 ]

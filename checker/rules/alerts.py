@@ -17,7 +17,7 @@ def _owner_hint(alert: Alert) -> str:
     return "add a label " + " or ".join(f"`{label}`" for label in alert.owner_labels)
 
 
-@rule("ALR001", "alert-without-owner")
+@rule("ALR001", "alert-without-owner", per_alert_file=True)
 def alert_without_owner(ctx: Context) -> Iterator[Finding]:
     """An alert has none of its source's `owner_labels` (by default `team` or `service`),
     or only templated ones, and its source has no `owner`.
@@ -51,7 +51,7 @@ def alert_without_owner(ctx: Context) -> Iterator[Finding]:
                           f"alert {alert.name} has no owner; {_owner_hint(alert)} naming a team or service")
 
 
-@rule("ALR002", "alert-owner-unknown")
+@rule("ALR002", "alert-owner-unknown", per_alert_file=True)
 def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
     """An alert's owner label names no declared team or service.
 
@@ -76,7 +76,7 @@ def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
                       f"alert {alert.name}'s `{alert.owner_label}: {value}` names no declared team or service; {hint}")
 
 
-@rule("ALR003", "paging-alert-without-runbook")
+@rule("ALR003", "paging-alert-without-runbook", per_alert_file=True)
 def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
     """A paging alert (`labels.severity` in its source's `paging_severities`, else
     `policy.alerts.paging_severities`) has no runbook annotation (the source's
@@ -116,7 +116,7 @@ def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
                           f"{annotation} '{url}' of paging alert {alert.name} {problem}{note}")
 
 
-@rule("ALR004", "paging-alert-without-oncall")
+@rule("ALR004", "paging-alert-without-oncall", per_alert_file=True)
 def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
     """A paging alert's owner (its service, or its team) has no on-call rotation
     covering anything in the horizon (t).
@@ -159,7 +159,7 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
                           "have nobody on call in the horizon; fix their start or members")
 
 
-@rule("ALR006", "paging-alert-misrouted")
+@rule("ALR006", "paging-alert-misrouted", per_alert_file=True)
 def paging_alert_misrouted(ctx: Context) -> Iterator[Finding]:
     """With `routing.alertmanager` set, a paging alert reaches no receiver of its
     owning team (`teams.X.receivers`): Alertmanager would deliver it to another

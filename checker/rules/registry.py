@@ -72,6 +72,10 @@ class Context:
                                                               self.model.people)
         return self.on_call_after_now[rotation]
 
+    def runbook_answers(self) -> dict[str, str | None]:
+        """Every runbook reference looked at so far in this run, with what runbook_problem said."""
+        return dict(self._runbooks)
+
     def runbook_problem(self, reference: str) -> str | None:
         """Why a runbook path or URL cannot be followed (or None), looked at once per run:
         thousands of alerts share a few hundred runbooks."""
@@ -103,6 +107,10 @@ class RuleInfo:
     # Reads only the config's model, --now and the schedule simulated from them: what it finds is remembered
     # with the config (checker/verdicts.py). Not the repository's files, alerts, discovery or outside facts.
     model_only: bool = False
+    # Reads each alert with the others of its file only, and besides the model only --now's on-call facts,
+    # the runbooks it names (Context.runbook_problem) and the Alertmanager config: what it finds in one rule
+    # file is remembered per file (checker/alert_verdicts.py).
+    per_alert_file: bool = False
 
     @property
     def doc(self) -> str:
@@ -126,9 +134,9 @@ def _register(info: RuleInfo) -> None:
 
 
 def rule(rule_id: str, name: str, severity: Severity = Severity.ERROR,
-         model_only: bool = False) -> Callable[[Check], Check]:
+         model_only: bool = False, per_alert_file: bool = False) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        _register(RuleInfo(rule_id, name, severity, check.__doc__ or "", check, model_only))
+        _register(RuleInfo(rule_id, name, severity, check.__doc__ or "", check, model_only, per_alert_file))
         return check
 
     return register
@@ -155,9 +163,19 @@ def effective_severity(rule_id: str, model: Model) -> Severity:
     return override if override is not None else CATALOGUE[rule_id].severity
 
 
+def as_configured(diagnostic: Diagnostic, model: Model) -> Diagnostic:
+    """A diagnostic of an earlier stage (loading, reading) with its catalogue name and the policy's severity."""
+    return diagnostic.with_(name=CATALOGUE[diagnostic.rule].name, severity=effective_severity(diagnostic.rule, model))
+
+
 def model_only_rules() -> frozenset[str]:
     """The rules that read only the model, --now and the schedule (RuleInfo.model_only)."""
     return frozenset(rule_id for rule_id, info in CATALOGUE.items() if info.model_only)
+
+
+def per_alert_file_rules() -> frozenset[str]:
+    """The rules that read one rule file's alerts at a time (RuleInfo.per_alert_file)."""
+    return frozenset(rule_id for rule_id, info in CATALOGUE.items() if info.per_alert_file)
 
 
 def _someone_after(slots: list[Slot], now: datetime, people: Mapping[str, object]) -> bool:

@@ -84,7 +84,8 @@ def apply_waivers(diagnostics: list[Diagnostic], model: Model, now: datetime) ->
 def _short_alert_subjects(model: Model) -> dict[str, str]:
     """Long alert subjects (`alert/PATH#NAME{severity="critical"}`) to their short form, which a waiver
     may name to cover every same-named alert of the file (SPEC §8)."""
-    return {alert.subject: alert.short_subject for alert in model.alerts if alert.subject != alert.short_subject}
+    found = {alert.subject: alert.short_subject for alert in model.alerts if alert.subject != alert.short_subject}
+    return found | model.remembered_short_subjects if model.remembered_short_subjects else found
 
 
 def _waiver_diagnostic(rule_id: str, model: Model, waiver: Waiver, message: str) -> Diagnostic:
