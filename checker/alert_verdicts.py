@@ -59,6 +59,7 @@ def remembered_alert_rules(context: Context, files: list[AlertFile], key: bytes)
     one, the others read and checked now, and their verdicts kept. Sets the model's alerts to those
     read, and the count and short subjects of the others. key: verdicts.verdict_key() of this run."""
     model = context.model
+    model.remembered_alerts, model.remembered_short_subjects = 0, {}
     rules = per_alert_file_rules() | READER_RULES
     routing = model.alertmanager.digest if model.alertmanager is not None else b"-"
     diagnostics: list[Diagnostic] = []
@@ -70,7 +71,8 @@ def remembered_alert_rules(context: Context, files: list[AlertFile], key: bytes)
             continue
         data_digest = content_digest(data)
         verdict_digest = content_digest(key, str(file.index).encode(), routing, data_digest)
-        found = stored(KIND, file.path, verdict_digest, partial(_decode, path=file.path, rules=rules, context=context))
+        decode = partial(_decode, path=file.path, rules=rules, context=context)
+        found = stored(KIND, file.path, verdict_digest, decode)
         if found:
             verdict = found[0]
             diagnostics += verdict.diagnostics

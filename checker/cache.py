@@ -2,7 +2,8 @@
 
 What is cached is per file and depends only on the file: the alerts of a rule
 file with its problems, the services a manifest declares, the parsed config
-documents. Nothing that depends on the whole repository (the rules' results) is.
+documents. The rules' verdicts (checker/verdicts.py, alert_verdicts.py) are
+kept here too, each under a key made of everything it was computed from.
 An entry's name is a hash of the file's bytes, its path, what reads it, and the
 code that read it (this package's version and its source files' sizes and
 times, the schema, Python and PyYAML), so a changed file or a changed checker
@@ -262,6 +263,11 @@ def _stored_or_computed(cache: FileCache, kind: str, path: str, digest: bytes, c
         return result
     cache.save(cache.key(kind, path, digest), plain)
     return result
+
+
+def in_use() -> bool:
+    """Whether a cache directory is in use (not --no-cache, and one could be opened)."""
+    return _active is not None
 
 
 def stored(kind: str, path: str, digest: bytes, decode: Callable[[Any], T]) -> tuple[T] | tuple[()]:

@@ -7,6 +7,7 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from . import cache
 from .alerts import alert_files, read_alerts, read_routing
 from .bounded import bound_diagnostics
 from .config import LoadedConfig, load_config
@@ -46,9 +47,10 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
     """Every rule on one version of the repository. Raises ConfigMissing when there is no config.
     `loaded`: the config already read from this source (the pre-commit path reads it to decide).
     `bounded`: cut the diagnostics to what a reader can use (diff mode cuts after marking new ones).
-    `remember`: `now` was given (--now), so the model-only rules' verdict and each rule file's alert rules'
-    verdict are kept in the cache, or read from it (checker/verdicts.py, checker/alert_verdicts.py). `only`/`leave_out`: the rules to run (diff mode). `finish`: apply the
-    waivers now; diff mode runs more rules on the head first, then calls finish_check."""
+    `remember`: `now` was given (--now), so with a cache in use the model-only rules' verdict, and each
+    rule file's alert rules' verdict, are kept in it or read from it (checker/verdicts.py, alert_verdicts.py).
+    `only`/`leave_out`: the rules to run (diff mode). `finish`: apply the waivers now; diff mode runs
+    more rules on the head first, then calls finish_check."""
     loaded = loaded or load_config(source, config_path)
     model = loaded.model
     discovered, discovery_problems = discover(model, source)
@@ -56,7 +58,8 @@ def run_check(source: Source, config_path: str, now: datetime, prepare: Prepare 
     model.alertmanager, alert_problems = read_routing(model, source)
     files, glob_problems = alert_files(model, source)
     alert_problems += glob_problems
-    remembering = remember and only is None and not leave_out
+    # Verdicts are worth working out only where they can be kept.
+    remembering = remember and only is None and not leave_out and cache.in_use()
     if not remembering:  # else the alerts are read with their rules' verdicts, below
         model.alerts, read_problems = read_alerts(model, source, files)
         alert_problems += read_problems

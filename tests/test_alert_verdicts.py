@@ -135,12 +135,18 @@ def test_an_unreadable_rule_file_is_said_each_time(run: Any, tmp_path: Path) -> 
     assert outputs(run, root, *cache) == cold
 
 
-def test_without_now_no_alert_verdict_is_read_or_kept(run: Any, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("options", [("--cache-dir", "cache"), ("--no-cache", "--now", NOW_TEXT)])
+def test_without_now_or_a_cache_no_alert_verdict_is_worked_out(run: Any, tmp_path: Path, options: tuple[str, ...],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     called: list[str] = []
-    monkeypatch.setattr(alert_verdicts, "remembered_alert_rules", lambda *args: called.append("x") or [])
+
+    def spy(*args: Any) -> list[Any]:
+        called.append("remembered_alert_rules")
+        return []
+
+    monkeypatch.setattr(alert_verdicts, "remembered_alert_rules", spy)
     root = example(tmp_path, "alerting")
-    result = run("check", "--repo", str(root), "--cache-dir", str(tmp_path / "cache"))
+    result = run("check", "--repo", str(root), *(str(tmp_path / o) if o == "cache" else o for o in options))
     assert called == [] and "checked 0 services, 2 rotations, 4 alerts" in result.stdout
 
 

@@ -164,8 +164,10 @@ def effective_severity(rule_id: str, model: Model) -> Severity:
 
 
 def as_configured(diagnostic: Diagnostic, model: Model) -> Diagnostic:
-    """A diagnostic of an earlier stage (loading, reading) with its catalogue name and the policy's severity."""
-    return diagnostic.with_(name=CATALOGUE[diagnostic.rule].name, severity=effective_severity(diagnostic.rule, model))
+    """A diagnostic of an earlier stage (loading, reading) with its catalogue name and the policy's
+    severity."""
+    return diagnostic.with_(name=CATALOGUE[diagnostic.rule].name,
+                            severity=effective_severity(diagnostic.rule, model))
 
 
 def model_only_rules() -> frozenset[str]:
