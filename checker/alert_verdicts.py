@@ -32,9 +32,9 @@ from .alerts import (
     read_alert_file,
     resolve_owners,
 )
+from .bounded import MAX_DIAGNOSTICS_PER_RULE_AND_FILE
 from .cache import Invalid, content_digest, store, stored
 from .diagnostics import Diagnostic, Severity
-from .load import MAX_FILE_BYTES
 from .model import Alert
 from .records import record
 from .rules import Context, as_configured, per_alert_file_rules, run_rules
@@ -71,7 +71,7 @@ def remembered_alert_rules(context: Context, files: list[AlertFile], key: bytes)
             continue
         data_digest = content_digest(data)
         verdict_digest = content_digest(key, str(file.index).encode(), routing, data_digest)
-        decode = partial(_decode, path=file.path, rules=rules, context=context)
+        decode = partial(_decode, path=file.path, size=len(data), rules=rules, context=context)
         found = stored(KIND, file.path, verdict_digest, decode)
         if found:
             verdict = found[0]
@@ -122,21 +122,36 @@ def _encode(verdict: FileVerdict) -> dict[str, Any]:
             "short_subjects": sorted(verdict.short_subjects.items()), "runbooks": list(verdict.runbooks.items())}
 
 
-def _decode(plain: Any, path: str, rules: frozenset[str], context: Context) -> FileVerdict:
-    """A verdict these rules could have given of the file at path under this config, whose runbook
-    answers the repository still gives. Raises Invalid (then the file is read and checked again)."""
+def _decode(plain: Any, path: str, size: int, rules: frozenset[str], context: Context) -> FileVerdict:
+    """A verdict these rules could have given of the size bytes at path under this config, whose runbook
+    answers the repository still gives. Raises Invalid (then the file is read and checked again).
+
+    Nothing in it may reach past the file: each finding is about the file or one of its alerts, a long
+    subject is a short one of the file with its labels or group added, and every count is one the file's
+    bytes could hold (an alert takes two bytes at least, `*a,` repeating an anchored rule), so a forged
+    entry cannot cover another file's findings or make a run slower than reading the file would."""
     if type(plain) is not dict:
         raise Invalid("not a verdict")
-    diagnostics = decode_diagnostics(plain.get("diagnostics"), rules, context.model, (path,))
     alerts, pairs, runbooks = plain.get("alerts"), plain.get("short_subjects"), plain.get("runbooks")
-    if type(alerts) is not int or not 0 <= alerts <= MAX_FILE_BYTES or type(pairs) is not list \
+    if type(alerts) is not int or not 0 <= alerts <= size or type(pairs) is not list \
             or type(runbooks) is not list or len(pairs) > alerts or len(runbooks) > alerts:
-        raise Invalid("not an alert count with as many subjects and runbooks at most")
+        raise Invalid("not an alert count the file could hold, with as many subjects and runbooks at most")
+    items = plain.get("diagnostics")
+    if type(items) is not list or len(items) > MAX_DIAGNOSTICS_PER_RULE_AND_FILE + len(rules) * alerts:
+        raise Invalid("more findings than the rules could make")
+    diagnostics = decode_diagnostics(items, rules, context.model, (path,))
     prefix = f"alert/{path}#"
+    routed = context.model.alertmanager is not None and context.model.routing is not None
+    for diagnostic in diagnostics:
+        about_the_file = diagnostic.subject == f"file/{path}" if diagnostic.rule in READER_RULES \
+            else diagnostic.subject.startswith(prefix)
+        if not about_the_file or diagnostic.rule == "ALR006" and not routed:
+            raise Invalid("a finding about something other than this file or its alerts")
     short_subjects = {}
     for pair in pairs:
         if type(pair) is not list or len(pair) != 2 or not all(type(s) is str for s in pair) \
-                or not pair[1].startswith(prefix) or not pair[0].startswith(pair[1]) or pair[0] == pair[1]:
+                or not pair[1].startswith(prefix) or not pair[0].startswith(pair[1]) \
+                or pair[0][len(pair[1]):len(pair[1]) + 1] not in ("{", "@"):
             raise Invalid("not a long subject and its short form in this file")
         short_subjects[pair[0]] = pair[1]
     answers: dict[str, str | None] = {}
@@ -144,7 +159,10 @@ def _decode(plain: Any, path: str, rules: frozenset[str], context: Context) -> F
         if type(item) is not list or len(item) != 2 or type(item[0]) is not str \
                 or not (item[1] is None or type(item[1]) is str):
             raise Invalid("not a runbook reference and its answer")
-        if context.runbook_problem(item[0]) != item[1]:
-            raise Invalid("the repository now answers otherwise for this runbook")
         answers[item[0]] = item[1]
+    # Each reference is an annotation's value, written somewhere in the file (an escape only shortens it).
+    if sum(len(reference) for reference in answers) > size:
+        raise Invalid("more runbook references than the file could name")
+    if any(context.runbook_problem(reference) != answer for reference, answer in answers.items()):
+        raise Invalid("the repository now answers otherwise for a runbook")
     return FileVerdict(diagnostics, alerts, short_subjects, answers)

@@ -8,8 +8,10 @@ from .sources import UNPRINTABLE, EntryKind, Source, SourceError, normalize_repo
 RUNBOOK_READ_LIMIT = 4096  # enough to tell an empty file from a real one, almost always
 
 
-def runbook_problem(repo: Source, runbook: str) -> str | None:
-    """Why a runbook reference cannot be followed, or None. Shared with alert runbook_url checks."""
+def runbook_problem(repo: Source, runbook: str, by_path: dict[str, str | None] | None = None) -> str | None:
+    """Why a runbook reference cannot be followed, or None. Shared with alert runbook_url checks.
+    by_path: what was found of each repository path already this run, so references that differ only
+    in their #fragment look at the file once."""
     if UNPRINTABLE.search(runbook):  # a NUL crashes file system calls; a line break forges output lines
         return "holds a line break or control character; write the path or https URL on its own"
     lowered = runbook.lower()
@@ -21,6 +23,14 @@ def runbook_problem(repo: Source, runbook: str) -> str | None:
     normal = normalize_repo_path(path)
     if normal is None:
         return "resolves outside the repository or inside .git; give a path inside the repository"
+    if by_path is None:
+        return _file_problem(repo, normal)
+    if normal not in by_path:
+        by_path[normal] = _file_problem(repo, normal)
+    return by_path[normal]
+
+
+def _file_problem(repo: Source, normal: str) -> str | None:
     kind = repo.kind(normal)
     if kind is EntryKind.MISSING:
         return "does not exist in the repository; add the file or fix the path"

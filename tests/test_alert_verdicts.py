@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from checker import alert_verdicts
+from checker.alerts import read_routing
 from checker.cache import Invalid
 from checker.config import load_config
 from checker.rules import Context, per_alert_file_rules
@@ -164,6 +165,7 @@ def test_a_damaged_verdict_is_computed_again(run: Any, tmp_path: Path) -> None:
 def _context(name: str = "alerting") -> Context:
     root = REPO_ROOT / "examples" / name
     loaded = load_config(WorktreeSource(str(root)), "ownership.yaml")
+    loaded.model.alertmanager, _ = read_routing(loaded.model, WorktreeSource(str(root)))
     return Context(model=loaded.model, repo=WorktreeSource(str(root)), now=NOW)
 
 
@@ -183,7 +185,7 @@ def _verdict(**changes: Any) -> dict[str, Any]:
 
 
 def test_an_honest_verdict_is_read_back() -> None:
-    verdict = alert_verdicts._decode(_verdict(), PATH, RULES, _context())
+    verdict = alert_verdicts._decode(_verdict(), PATH, 500, RULES, _context())
     assert [(d.rule, d.location) for d in verdict.diagnostics] == [("ALR006", (PATH, 9, 16))]
     assert verdict.alerts == 2 and verdict.short_subjects == {f'alert/{PATH}#A{{x="1"}}': f"alert/{PATH}#A"}
 
@@ -201,12 +203,24 @@ def test_an_honest_verdict_is_read_back() -> None:
     {"runbooks": [["docs/nothing.md", None]]},
     {"runbooks": [["docs/checkout.md"]]},
     {"runbooks": {"docs/checkout.md": None}},
+    # Reaching past the file: an alias whose long form is another file's subject (`mon/b.yml#X.yml`
+    # is a legal file name), a finding about another file's alert or a service, routing findings
+    # without routing, and counts the file's 500 bytes cannot hold.
+    {"short_subjects": [[f"alert/{PATH}#X.yml#A", f"alert/{PATH}#X"]]},
+    {"diagnostics": [["ALR003", "error", "alert/monitoring/sre/node.yml#NodeDown", "m", PATH, 1, 1, ""]]},
+    {"diagnostics": [["ALR003", "error", "service/checkout", "m", PATH, 1, 1, ""]]},
+    {"diagnostics": [["ALR005", "error", f"alert/{PATH}#A", "m", PATH, 1, 1, ""]]},
+    ("acme", {"diagnostics": [["ALR006", "error", f"alert/{PATH}#A", "m", PATH, 1, 1, ""]], "runbooks": []}),
+    {"alerts": 501},
+    {"diagnostics": [["ALR001", "error", f"alert/{PATH}#A{i}", "m", PATH, 1, 1, ""] for i in range(113)]},
+    {"runbooks": [[f"https://example.com/{'x' * 300}", None], [f"https://example.org/{'x' * 300}", None]]},
 ])
-def test_a_forged_or_stale_verdict_is_refused(changes: dict[str, Any]) -> None:
+def test_a_forged_or_stale_verdict_is_refused(changes: dict[str, Any] | tuple[str, dict[str, Any]]) -> None:
+    name, changes = changes if isinstance(changes, tuple) else ("alerting", changes)
     with pytest.raises(Invalid):
-        alert_verdicts._decode(_verdict(**changes), PATH, RULES, _context())
+        alert_verdicts._decode(_verdict(**changes), PATH, 500, RULES, _context(name))
 
 
 def test_a_verdict_that_is_not_a_mapping_is_refused() -> None:
     with pytest.raises(Invalid):
-        alert_verdicts._decode(["diagnostics"], PATH, RULES, _context())
+        alert_verdicts._decode(["diagnostics"], PATH, 500, RULES, _context())

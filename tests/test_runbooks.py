@@ -45,3 +45,25 @@ def test_a_runbook_is_empty_only_when_no_line_holds_text(tmp_path, content: str,
     (tmp_path / "docs" / "login.md").write_text(content)
     problem = runbook_problem(WorktreeSource(str(tmp_path)), "docs/login.md")
     assert (problem == "is empty; write the runbook") is empty and (problem is None) is not empty
+
+
+def test_references_that_differ_only_in_their_fragment_look_at_the_file_once(  # type: ignore[no-untyped-def]
+        repo, monkeypatch) -> None:
+    # A rule file whose alerts name `docs/blank.md#0` ... `#299` must not read a large blank runbook 300 times.
+    config = HEALTHY + 'alerts:\n  - {type: prometheus, paths: ["monitoring/*.yaml"], owner_labels: [team]}\n'
+    rules = "groups:\n  - name: g\n    rules:\n" + "".join(
+        f"      - alert: A{i}\n        expr: up == 0\n        labels: {{severity: page, team: t}}\n"
+        f"        annotations: {{runbook_url: 'docs/blank.md#{i}'}}\n" for i in range(300))
+    root = repo(config, {"monitoring/r.yaml": rules, "docs/blank.md": "\n" * 100_000})
+    reads: list[str] = []
+    real = WorktreeSource.read
+
+    def read(self, path: str, limit: int) -> bytes:  # type: ignore[no-untyped-def]
+        reads.append(path)
+        return real(self, path, limit)
+
+    monkeypatch.setattr(WorktreeSource, "read", read)
+    result = check_repo(root)
+    assert sum(rule == "ALR003" for rule, _ in result.keys) == 300  # each said (the output shows 100)
+    assert all("is empty" in d.message for d in result.diagnostics if d.subject.startswith("alert/"))
+    assert reads.count("docs/blank.md") == 2  # its first 4 KiB, then (blank so far) the rest

@@ -63,6 +63,7 @@ class Context:
     extras: dict[str, Any] = field(default_factory=dict)  # later stages: alerts
     _schedule: Schedule | None = None
     _runbooks: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _runbook_files: dict[str, str | None] = field(default_factory=dict, repr=False)  # by repository path
     on_call_after_now: dict[str, bool] = field(default_factory=dict)  # by rotation (checker/verdicts.py)
 
     def someone_on_call_after_now(self, rotation: str) -> bool:
@@ -80,7 +81,7 @@ class Context:
         """Why a runbook path or URL cannot be followed (or None), looked at once per run:
         thousands of alerts share a few hundred runbooks."""
         if reference not in self._runbooks:
-            self._runbooks[reference] = runbook_problem(self.repo, reference)
+            self._runbooks[reference] = runbook_problem(self.repo, reference, self._runbook_files)
         return self._runbooks[reference]
 
     @property
