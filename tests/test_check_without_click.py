@@ -105,3 +105,17 @@ def test_a_closed_standard_output_still_gives_the_verdict() -> None:
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
                           preexec_fn=lambda: os.close(1))
     assert (done.returncode, done.stderr) == (1, "")
+
+
+def test_the_check_ends_with_its_code_after_closing_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The process ends without freeing what it built (os._exit), so what an orderly exit does is done first.
+    from checker import cache
+    from checker.cli import _leave_now
+
+    done: list[object] = []
+    monkeypatch.setattr(cache, "deactivate", lambda: done.append("cache closed"))
+    monkeypatch.setattr(os, "_exit", lambda code: done.append(code))
+    _leave_now(SystemExit(1))
+    assert done == ["cache closed", 1]
+    with pytest.raises(SystemExit, match="a message"):  # not a code: Python's own exit prints it
+        _leave_now(SystemExit("a message"))

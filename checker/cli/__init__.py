@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from typing import NoReturn
 
 __all__ = ["cli", "main"]
 
@@ -69,6 +70,8 @@ def _run_check(options: dict[str, object]) -> None:
 
     try:
         check(**options)  # type: ignore[arg-type]  # the types click would give (tests/test_check_without_click.py)
+    except SystemExit as done:
+        _leave_now(done)
     except KeyboardInterrupt:
         from .common import echo
 
@@ -80,3 +83,22 @@ def _run_check(options: dict[str, object]) -> None:
         # Nothing more can be written: what is left in the buffer goes to /dev/null, not to a failing flush at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+
+
+def _leave_now(done: SystemExit) -> NoReturn:
+    """End the process with the check's exit code without freeing what it built: taking apart a large
+    repository's model, alerts and schedule object by object is a tenth of a cold check, and the
+    operating system reclaims it all at once (mypy ends the same way). What an orderly exit would still
+    do is done first: the cache pruned and closed, the output flushed."""
+    code = done.code
+    if not isinstance(code, int):
+        raise done  # None or a message: Python's own exit says and sets it
+    cache = sys.modules.get("checker.cache")
+    if cache is not None:
+        cache.deactivate()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`| head`): as click ends then, exit 1 without a word
+        code = 1
+    os._exit(code)
