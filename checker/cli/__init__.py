@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import NoReturn
 
 __all__ = ["cli", "main"]
 
@@ -85,7 +84,7 @@ def _run_check(options: dict[str, object]) -> None:
         sys.exit(1)
 
 
-def _leave_now(done: SystemExit) -> NoReturn:
+def _leave_now(done: SystemExit) -> None:  # never returns (typing stays out of start-up)
     """End the process with the check's exit code without freeing what it built: taking apart a large
     repository's model, alerts and schedule object by object is a tenth of a cold check, and the
     operating system reclaims it all at once (mypy ends the same way). What an orderly exit would still
@@ -97,8 +96,9 @@ def _leave_now(done: SystemExit) -> NoReturn:
     if cache is not None:
         cache.deactivate()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with the descriptor closed
+                stream.flush()
     except OSError:  # a closed pipe (`| head`): as click ends then, exit 1 without a word
         code = 1
     os._exit(code)
