@@ -27,6 +27,7 @@ def codeowners(config: str | None, repo: str | None, check_only: bool, output: s
     from ..codeowners.block import BlockError
     from ..codeowners.sync import out_of_sync, plan
     from ..reporters import Outcome, get_reporter
+    from ..rules import as_configured
     from ..sources.worktree import WorktreeSource
 
     root, config_path = resolve_paths(repo, config)
@@ -49,10 +50,10 @@ def codeowners(config: str | None, repo: str | None, check_only: bool, output: s
         _refuse(refused, target)
     if config_errors:
         _warn_config_errors(config_errors)
-    problems = [_as_configured(d, model) for d in result.diagnostics]
+    problems = [as_configured(d, model) for d in result.diagnostics]
     problems = [d for d in problems if d.severity is not Severity.OFF]
     if check_only and not result.in_sync:
-        problems.append(_as_configured(out_of_sync(result), model))
+        problems.append(as_configured(out_of_sync(result), model))
     if problems:
         click.echo(get_reporter("text").render(Outcome(relative_to_repository(problems, root))), nl=False)
     for note in result.notes:
@@ -81,19 +82,14 @@ def _load_config(source: Any, config_path: str) -> tuple[Any, list[Any]]:
     """The model, and the config's errors (as the policy sets their severity)."""
     from ..config import ConfigMissing, load_config
     from ..diagnostics import sort_diagnostics
+    from ..rules import as_configured
 
     try:
         loaded = load_config(source, config_path)
     except ConfigMissing as exc:
         fail(str(exc))
-    configured = [_as_configured(d, loaded.model) for d in loaded.diagnostics]
+    configured = [as_configured(d, loaded.model) for d in loaded.diagnostics]
     return loaded.model, [d for d in sort_diagnostics(configured) if d.severity is Severity.ERROR]
-
-
-def _as_configured(diagnostic: Any, model: Any) -> Any:
-    from ..rules import as_configured
-
-    return as_configured(diagnostic, model)
 
 
 def _refuse(errors: list[Any], target: str) -> None:
