@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cache import Invalid, Uncacheable
-from .diagnostics import Diagnostic, Location, Severity
+from .diagnostics import Diagnostic, Location, Severity, Written
 from .load import LoadedYaml
 from .model import Alert
 from .yaml_builder import MAX_DEPTH
@@ -27,6 +27,15 @@ def location(loc: Location, path: str) -> list[int]:
     if loc.file != path:
         raise Uncacheable
     return [loc.line, loc.column]
+
+
+def _line_column(at: Written, path: str) -> tuple[int, int]:
+    """A loader's Written as [line, column] in path (a parser's mark is always in the file it parsed)."""
+    if type(at) is Location:
+        if at.file != path:
+            raise Uncacheable
+        return at.line, at.column
+    return at.line + 1, at.column + 1
 
 
 def read_location(plain: Any, path: str) -> Location:
@@ -95,18 +104,15 @@ def _node(value: Any, path: str, budget: list[int], depth: int) -> Any:
         out: list[Any] = [_MAP, *location(value.loc, path)]
         key_locs, value_locs = value.key_locs, value.value_locs
         for key, item in value.items():
-            key_at, value_at = key_locs[key], value_locs[key]
-            if key_at[0] != path or value_at[0] != path:
-                raise Uncacheable
-            out += (key, key_at[1], key_at[2], value_at[1], value_at[2],
+            key_line, key_column = _line_column(key_locs[key], path)
+            value_line, value_column = _line_column(value_locs[key], path)
+            out += (key, key_line, key_column, value_line, value_column,
                     _node(item, path, budget, depth + 1) if isinstance(item, (YMap, YSeq)) else _scalar_out(item))
         return out
     if isinstance(value, YSeq):
         out = [_SEQ, *location(value.loc, path)]
         for item_at, item in zip(value.item_locs, value, strict=True):
-            if item_at[0] != path:
-                raise Uncacheable
-            out += (item_at[1], item_at[2],
+            out += (*_line_column(item_at, path),
                     _node(item, path, budget, depth + 1) if isinstance(item, (YMap, YSeq)) else _scalar_out(item))
         return out
     return _scalar_out(value)
@@ -202,19 +208,16 @@ def _reader_fields_only(alert: Alert) -> bool:
         alert.owner_label, alert.owned_by_path, alert.team, alert.service) == _READER_DEFAULTS
 
 
-def _pairs(texts: dict[str, str], locs: dict[str, Location], path: str) -> list[Any]:
+def _pairs(texts: dict[str, str], locs: dict[str, Written], path: str) -> list[Any]:
     if texts.keys() != locs.keys():
         raise Uncacheable
     out: list[Any] = []
     for name, text in texts.items():
-        at = locs[name]
-        if at[0] != path:
-            raise Uncacheable
-        out += (name, text, at[1], at[2])
+        out += (name, text, *_line_column(locs[name], path))
     return out
 
 
-def _read_pairs(plain: Any, texts: dict[str, str], locs: dict[str, Location], path: str) -> None:
+def _read_pairs(plain: Any, texts: dict[str, str], locs: dict[str, Written], path: str) -> None:
     if type(plain) is not list or len(plain) % 4:
         raise Invalid
     for i in range(0, len(plain), 4):

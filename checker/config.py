@@ -8,7 +8,7 @@ from dataclasses import field
 from . import cache_codec
 from .cache import Invalid, Uncacheable, cached, content_digest
 from .diagnostics import Diagnostic, Location, Severity
-from .load import MAX_FILE_BYTES, LoadedYaml, YMap, read_yaml, value_loc
+from .load import MAX_FILE_BYTES, LoadedYaml, YMap, key_loc, read_yaml, value_loc
 from .model import Model, ModelBuilder
 from .records import record
 from .schema import validate
@@ -84,7 +84,7 @@ def _read_document(data: bytes, digest: bytes, path: str, diagnostics: list[Diag
         return None
     document = loaded.documents[0] if loaded.documents else None
     if included and isinstance(document, YMap) and "include" in document:
-        diagnostics.append(_problem("CFG002", path, document.key_locs["include"],
+        diagnostics.append(_problem("CFG002", path, key_loc(document, "include", document.loc),
                                     "include is read only from the main config; move this list there"))
     diagnostics.extend(_schema_problems(data, digest, path, document))
     if not included and isinstance(document, YMap) and "version" not in document:

@@ -3,8 +3,9 @@
 One loop with its state in local variables: this is where a check of a large
 repository spends most of its parsing time (one pass per event, half a million
 events for 20,000 alerts), so per-event work is kept to attribute reads and
-dict/list stores (no method call per event, no object per open container, and
-the tuples that are Locations made directly). What it guarantees:
+dict/list stores (no method call per event, no object per open container, a
+key's, value's or item's place kept as the parser's own mark and made a
+Location only when asked: diagnostics.placed). What it guarantees:
 
 - nesting depth and alias expansion (merge keys included) bounded *while
   streaming*, before anything big is built (alias bombs, 100,000 brackets);
@@ -31,7 +32,7 @@ from yaml import (
     SequenceStartEvent,
 )
 
-from .diagnostics import Diagnostic, Location, Severity
+from .diagnostics import Diagnostic, Location, Severity, Written, placed
 from .scalars import KEYWORDS, NUMBER_START, resolve_plain
 from .yaml_nodes import YMap, YSeq
 
@@ -77,7 +78,7 @@ class Builder:
         container: Any = None
         is_map = False
         key: Any = _NO_KEY
-        key_at: Any = None  # a Location whenever a key is pending
+        key_at: Any = None  # where the pending key is written (Written), whenever a key is pending
         key_merges = False
         merges: list[YMap] | None = None
         merge_at: Location | None = None
@@ -87,8 +88,7 @@ class Builder:
             event = get_event()
             kind = event.__class__
             if kind is ScalarEvent:
-                mark = event.start_mark
-                loc = _tuple_new(Location, (path, mark.line + 1, mark.column + 1))
+                loc = event.start_mark  # kept as it is: made a Location only if asked (diagnostics.placed)
                 if event.tag is not None:
                     self._refuse_tag(event, loc)
                 raw = event.value
@@ -147,8 +147,7 @@ class Builder:
                 raw, loc, plain = None, value.loc, False
             elif kind is AliasEvent:
                 mark = event.start_mark
-                loc = _tuple_new(Location, (path, mark.line + 1, mark.column + 1)) if mark is not None \
-                    else Location(path)
+                loc = mark if mark is not None else Location(path)
                 found = anchors.get(event.anchor)
                 if found is None:
                     self.fail(loc, f"alias *{event.anchor} refers to no anchor defined before it")
@@ -187,28 +186,30 @@ class Builder:
                     container.value_locs[key] = loc
                 key, key_merges = _NO_KEY, False
 
-    def fail(self, loc: Location, message: str) -> NoReturn:
-        self.diagnostics.append(Diagnostic("CFG001", Severity.ERROR, f"file/{self.path}", message, loc))
+    def fail(self, at: Written, message: str) -> NoReturn:
+        self.diagnostics.append(Diagnostic("CFG001", Severity.ERROR, f"file/{self.path}", message,
+                                           placed(at, self.path)))
         self.documents.clear()
         raise Stop
 
-    def _refuse_tag(self, event: Any, loc: Location) -> NoReturn:
+    def _refuse_tag(self, event: Any, loc: Written) -> NoReturn:
         tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
         self.fail(loc, f"explicit tag {tag} is not allowed; write plain YAML values")
 
-    def _too_big(self, loc: Location) -> NoReturn:
+    def _too_big(self, loc: Written) -> NoReturn:
         self.fail(loc, f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (too many aliases); "
                        "write the values out")
 
-    def _duplicate(self, key: str, first: Location, kloc: Location) -> None:
+    def _duplicate(self, key: str, first_at: Written, key_at: Written) -> None:
         self.duplicates += 1
         if self.duplicates <= MAX_DUPLICATES_REPORTED:
+            first, kloc = placed(first_at, self.path), placed(key_at, self.path)
             self.diagnostics.append(Diagnostic(
                 "CFG003", Severity.ERROR, f"file/{self.path}",
                 f"key '{key}' is repeated (first at line {first.line}, column {first.column}); "
                 "keep one of them: YAML would silently use the last", kloc))
         elif self.duplicates == MAX_DUPLICATES_REPORTED + 1:
-            self.first_unreported = kloc
+            self.first_unreported = placed(key_at, self.path)
 
     def finish(self) -> None:
         """One CFG003 for the repeats past the limit, at the first of them."""
@@ -220,10 +221,11 @@ class Builder:
                 "listed); remove the repeats", self.first_unreported))
 
     def _merge_key(self, merges: list[YMap] | None, merge_at: Location | None, value: Any,
-                   kloc: Location) -> tuple[list[YMap] | None, Location | None]:
+                   key_at: Written) -> tuple[list[YMap] | None, Location | None]:
         """`<<: MAPPING` or `<<: [MAPPING, ...]`: the mappings to merge and where `<<` is written. Applied
         when the mapping ends, so explicit keys win wherever they are written. Merged values are shared,
         never copied: an alias was already counted towards the expansion limit, so merging stays bounded."""
+        kloc = placed(key_at, self.path)
         if merge_at is not None:
             self.diagnostics.append(Diagnostic(
                 "CFG003", Severity.ERROR, f"file/{self.path}",

@@ -250,9 +250,10 @@ def test_pruning_removes_only_the_caches_own_files(tmp_path: Path, monkeypatch: 
 def snapshot(value: Any) -> Any:
     """Values, their types and every location, as plain tuples."""
     if isinstance(value, load.YMap):
-        return ("map", value.loc, [(k, value.key_locs[k], value.value_locs[k], snapshot(v)) for k, v in value.items()])
+        return ("map", value.loc, [(k, load.key_loc(value, k, value.loc), load.value_loc(value, k, value.loc),
+                                    snapshot(v)) for k, v in value.items()])
     if isinstance(value, load.YSeq):
-        return ("seq", value.loc, [(loc, snapshot(v)) for loc, v in zip(value.item_locs, value, strict=True)])
+        return ("seq", value.loc, [(load.value_loc(value, i, value.loc), snapshot(v)) for i, v in enumerate(value)])
     return (type(value).__name__, repr(value))
 
 

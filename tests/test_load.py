@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from checker.load import MAX_DEPTH, MAX_FILE_BYTES, YMap, read_yaml
+from checker.diagnostics import Location
+from checker.load import MAX_DEPTH, MAX_FILE_BYTES, YMap, key_loc, read_yaml, value_loc
 
 
 def load(text: str | bytes):  # type: ignore[no-untyped-def]
@@ -29,8 +30,8 @@ def test_every_key_and_value_has_a_location() -> None:
     doc = load("services:\n  api:\n    team: payments\n").documents[0]
     api = doc["services"]["api"]
     assert isinstance(api, YMap)
-    assert (api.key_locs["team"].line, api.key_locs["team"].column) == (3, 5)
-    assert (api.value_locs["team"].line, api.value_locs["team"].column) == (3, 11)
+    assert key_loc(api, "team", api.loc) == Location("f.yaml", 3, 5)
+    assert value_loc(api, "team", api.loc) == Location("f.yaml", 3, 11)
 
 
 def test_duplicate_key_names_both_places_and_keeps_the_first() -> None:

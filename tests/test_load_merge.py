@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from checker.load import MAX_EXPANDED_NODES, read_yaml
+from checker.load import MAX_EXPANDED_NODES, read_yaml, value_loc
 
 
 def load(text: str):  # type: ignore[no-untyped-def]
@@ -37,8 +37,8 @@ def test_merge_keys_read_as_pyyaml_reads_them(text: str) -> None:
 def test_merged_keys_point_at_where_they_are_written() -> None:
     doc = load("d: &d\n  team: payments\nx:\n  <<: *d\n  alert: A\n").documents[0]
     assert doc["x"] == {"alert": "A", "team": "payments"}
-    assert doc["x"].value_locs["team"].line == 2
-    assert doc["x"].value_locs["alert"].line == 5
+    assert value_loc(doc["x"], "team", doc.loc).line == 2
+    assert value_loc(doc["x"], "alert", doc.loc).line == 5
 
 
 @pytest.mark.parametrize(("text", "found", "line"), [

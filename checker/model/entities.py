@@ -10,7 +10,7 @@ from dataclasses import field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Location, Severity
+from ..diagnostics import Location, Severity, Written, placed
 from ..records import record
 
 if TYPE_CHECKING:  # read only with routing.alertmanager (checker/routing.py is imported then)
@@ -19,13 +19,13 @@ if TYPE_CHECKING:  # read only with routing.alertmanager (checker/routing.py is 
 
 @record
 class Node:
-    """Where an entity is declared, and where each of its keys' values are."""
+    """Where an entity is declared, and where each of its keys' values are (in the same file)."""
 
     loc: Location
-    locs: dict[str, Location] = field(default_factory=dict)
+    locs: dict[str, Written] = field(default_factory=dict)
 
     def at(self, key: str) -> Location:
-        return self.locs.get(key, self.loc)
+        return placed(self.locs.get(key, self.loc), self.loc.file)
 
 
 @record
@@ -65,7 +65,8 @@ class Policy:
         """Where a policy key is set, else the fallback (the default applies)."""
         if self.node is None:
             return fallback
-        return self.node.locs.get(f"{section}.{key}", fallback)
+        at = self.node.locs.get(f"{section}.{key}")
+        return fallback if at is None else placed(at, self.node.loc.file)
 
 
 @record
@@ -253,9 +254,9 @@ class Alert:
     loc: Location  # where `alert: NAME` is written
     group: str = ""
     labels: dict[str, str] = field(default_factory=dict)
-    label_locs: dict[str, Location] = field(default_factory=dict)
+    label_locs: dict[str, Written] = field(default_factory=dict)  # read with label_at
     annotations: dict[str, str] = field(default_factory=dict)
-    annotation_locs: dict[str, Location] = field(default_factory=dict)
+    annotation_locs: dict[str, Written] = field(default_factory=dict)  # read with annotation_at
     owner_labels: tuple[str, ...] = ("team", "service")
     runbook_annotations: tuple[str, ...] = ("runbook_url",)
     paging_severities: tuple[str, ...] | None = None  # the source's own, else the policy's
@@ -270,6 +271,13 @@ class Alert:
 
     def __post_init__(self) -> None:
         self.subject = self.subject or self.short_subject
+
+    def label_at(self, label: str) -> Location:
+        """Where a label's value is written (the alert itself, for a label it does not have)."""
+        return placed(self.label_locs.get(label, self.loc), self.file)
+
+    def annotation_at(self, annotation: str) -> Location:
+        return placed(self.annotation_locs.get(annotation, self.loc), self.file)
 
     @property
     def short_subject(self) -> str:

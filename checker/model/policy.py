@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..diagnostics import Location, Severity
+from ..diagnostics import Location, Severity, Written
 from ..load import YMap, key_loc, value_loc
 from ..schedule.limits import MAX_HORIZON
 from ..timeutil import WEEKDAYS, format_duration, parse_month_day, parse_window
@@ -24,13 +24,13 @@ class PolicyReader(ValueReader):
             return
         loc = key_loc(doc, "policy", doc.loc)
         policy = self.policy
-        locs: dict[str, Location] = {}
+        locs: dict[str, Written] = {}
         policy.node = Node(loc, locs)
         horizon = self.duration(body, "horizon", f"file/{file}")
         if horizon is not None:
-            locs["horizon"] = value_loc(body, "horizon", loc)
+            locs["horizon"] = where = value_loc(body, "horizon", loc)
             if horizon > MAX_HORIZON:
-                self.problem("CFG005", f"file/{file}", locs["horizon"],
+                self.problem("CFG005", f"file/{file}", where,
                              f"horizon {format_duration(horizon)} is longer than the limit of "
                              f"{format_duration(MAX_HORIZON)} (two years) that one run simulates; this run "
                              f"simulates {format_duration(MAX_HORIZON)}; write `horizon: "

@@ -138,7 +138,7 @@ class RotationReader(ValueReader):
             return
         per_week = sum(estimated_slots(r, week) for r in model.rotations.values())
         weeks = max(int(MAX_SLOTS / per_week - back / week), 1)
-        where = model.policy.node.locs.get("horizon", model.policy.node.loc) if model.policy.node else \
+        where = model.policy.node.at("horizon") if model.policy.node else \
             Location(model.config_file)
         self.problem("CFG005", f"file/{where.file}", where,
                      f"the rotations' shifts over the horizon ({format_duration(model.policy.horizon)}) come to "

@@ -13,6 +13,7 @@ from .entities import Node
 
 
 def node_of(mapping: Any, loc: Location) -> Node:
+    """The entity declared at loc (in the mapping's own file) by mapping."""
     if isinstance(mapping, YMap):
         return Node(loc, dict(mapping.value_locs))
     return Node(loc)

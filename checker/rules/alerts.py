@@ -43,7 +43,7 @@ def alert_without_owner(ctx: Context) -> Iterator[Finding]:
         templated = [label for label in alert.owner_labels if is_templated(alert.labels.get(label, ""))]
         if templated:
             label = templated[0]
-            yield Finding(alert.subject, alert.label_locs[label],
+            yield Finding(alert.subject, alert.label_at(label),
                           f"alert {alert.name}'s `{label}` label is templated ({alert.labels[label]}), which names "
                           "no owner until it fires; set a literal team or service")
         else:
@@ -72,7 +72,7 @@ def alert_owner_unknown(ctx: Context) -> Iterator[Finding]:
         value = alert.labels[alert.owner_label]
         close = difflib.get_close_matches(value, names, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "declare it, or name a declared team or service"
-        yield Finding(alert.subject, alert.label_locs[alert.owner_label],
+        yield Finding(alert.subject, alert.label_at(alert.owner_label),
                       f"alert {alert.name}'s `{alert.owner_label}: {value}` names no declared team or service; {hint}")
 
 
@@ -112,7 +112,7 @@ def paging_alert_without_runbook(ctx: Context) -> Iterator[Finding]:
         problem = ctx.runbook_problem(url)
         if problem:
             note = " (it is templated, so only its literal form is checked)" if is_templated(url) else ""
-            yield Finding(alert.subject, alert.annotation_locs[annotation],
+            yield Finding(alert.subject, alert.annotation_at(annotation),
                           f"{annotation} '{url}' of paging alert {alert.name} {problem}{note}")
 
 
@@ -146,7 +146,7 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
             owner = f"team '{alert.team}'"
         primaries = [name for name in (oncall.primary if oncall else []) if name in ctx.model.rotations]
         if not primaries:
-            yield Finding(alert.subject, alert.label_locs.get(alert.owner_label or "", alert.loc),
+            yield Finding(alert.subject, alert.label_at(alert.owner_label or ""),
                           f"paging alert {alert.name} belongs to {owner}, which has no on-call rotation; give it "
                           "`oncall: {primary: <rotation>}`")
             continue
@@ -154,7 +154,7 @@ def paging_alert_without_oncall(ctx: Context) -> Iterator[Finding]:
         if key not in covered:
             covered[key] = any(ctx.someone_on_call_after_now(name) for name in primaries)
         if not covered[key]:
-            yield Finding(alert.subject, alert.label_locs.get(alert.owner_label or "", alert.loc),
+            yield Finding(alert.subject, alert.label_at(alert.owner_label or ""),
                           f"paging alert {alert.name} belongs to {owner}, whose rotations ({', '.join(primaries)}) "
                           "have nobody on call in the horizon; fix their start or members")
 

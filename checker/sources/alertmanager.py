@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, Severity
-from ..load import YMap, read_yaml, value_loc
+from ..load import YMap, key_loc, read_yaml, value_loc
 from ..matchers import Matcher, MatcherError, new_matcher, parse_matchers
 from ..routing import AlertmanagerConfig, Route
 from .templates import template_marker
@@ -101,7 +101,7 @@ def _route(body: Any, path: str, parent: Route | None, problems: _Problems) -> R
         return node
     for key in body:
         if key not in ROUTE_KEYS:
-            problems.add(body.key_locs[key], f"unknown key '{key}' in {path} (Alertmanager refuses the config); "
+            problems.add(key_loc(body, key, loc), f"unknown key '{key}' in {path} (Alertmanager refuses the config); "
                          f"route keys are {', '.join(sorted(ROUTE_KEYS))}")
     receiver = body.get("receiver")
     if isinstance(receiver, str) and receiver:
@@ -132,7 +132,7 @@ def _matchers(body: YMap, path: str, problems: _Problems) -> list[Matcher]:
         for name, value in block.items():
             where = value_loc(block, name, block.loc)
             if not LABEL_NAME.match(name):
-                problems.add(block.key_locs[name], f"invalid label name '{name}' in {path}.{key}")
+                problems.add(key_loc(block, name, block.loc), f"invalid label name '{name}' in {path}.{key}")
             elif isinstance(value, (dict, list)) or (op == "=~" and value is None):
                 problems.add(where, f"invalid value for '{name}' in {path}.{key}: write one string")
             else:

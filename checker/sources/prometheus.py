@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..bounded import MAX_DIAGNOSTICS_PER_RULE_AND_FILE
-from ..diagnostics import Diagnostic, Location, Severity
+from ..diagnostics import Diagnostic, Location, Severity, Written
 from ..load import YMap, read_yaml, value_loc
 from ..model import Alert
 from .templates import template_marker
@@ -160,7 +160,7 @@ def _read_rule(rule: Any, loc: Location, path: str, group: str, problems: Proble
 
 
 def _labels_block(owner: Any, key: str, loc: Location, what: str,
-                  problems: Problems) -> tuple[dict[str, str], dict[str, Location]]:
+                  problems: Problems) -> tuple[dict[str, str], dict[str, Written]]:
     """A `labels:` or `annotations:` mapping as text values (as Prometheus reads scalars), and where each
     value is written. (Read for every one of tens of thousands of alerts: kept to one pass.)"""
     block = owner.get(key)
@@ -169,14 +169,14 @@ def _labels_block(owner: Any, key: str, loc: Location, what: str,
     if not isinstance(block, dict):
         problems.add(value_loc(owner, key, loc), f"`{key}` of {what} must be a mapping of names to values")
         return {}, {}
-    written: dict[str, Location] = block.value_locs if isinstance(block, YMap) else {}
+    written: dict[str, Written] = block.value_locs if isinstance(block, YMap) else {}
     fallback = block.loc if isinstance(block, YMap) else loc  # as value_loc places a value without one
     texts: dict[str, str] = {}
-    locs: dict[str, Location] = {}
+    locs: dict[str, Written] = {}
     for label, value in block.items():
         if type(value) is not str:
             if isinstance(value, (dict, list)):
-                problems.add(written.get(label, fallback), f"{key[:-1]} {label} of {what} must be a plain value")
+                problems.add(value_loc(block, label, fallback), f"{key[:-1]} {label} of {what} must be a plain value")
                 continue
             value = "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
         label = str(label)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from checker.diagnostics import Location
 from checker.load import MAX_DUPLICATES_REPORTED, read_yaml
 from checker.sources.prometheus import MAX_PROBLEMS_PER_FILE, read
 from tests.conftest import check_repo, write_repo
@@ -42,7 +43,7 @@ groups:
     assert problems == []
     assert [a.labels for a in alerts] == [{"team": "db", "severity": "warning"},
                                           {"severity": "critical", "team": "db"}]
-    assert alerts[1].label_locs["team"].line == 3
+    assert alerts[1].label_at("team") == Location("f.yml", 3, 20)
 
 
 def test_exclude_is_never_read(tmp_path: Path) -> None:
