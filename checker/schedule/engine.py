@@ -163,13 +163,14 @@ def _held(line: Timeline, parts: list[Interval], holiday_shift: timedelta | None
 
 
 def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> list[Slot]:
-    """Each holding cut to the covered windows it meets (two sorted lists, one pass)."""
+    """Each holding cut to the covered windows it meets (two sorted lists, one pass). The hot loop of a
+    simulation: comparisons rather than min/max calls."""
     slots = []
     if len(windows) == 1:  # the common case, every day covered: only the range's ends cut
         (first, last), = windows
         for held_start, held_end, person, roster, k, piece in held:
-            s = max(first, held_start)
-            e = min(last, held_end)
+            s = held_start if held_start > first else first  # max(first, held_start), without the call
+            e = held_end if held_end < last else last
             if s < e:
                 slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
         return slots
@@ -182,8 +183,8 @@ def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> l
             window_start, window_end = windows[w]
             if window_start >= held_end:
                 break
-            s = max(window_start, held_start)
-            e = min(window_end, held_end)
+            s = held_start if held_start > window_start else window_start
+            e = held_end if held_end < window_end else window_end
             if s < e:
                 slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
             w += 1

@@ -55,13 +55,16 @@ def clipped(slots: Iterable[Slot], start: datetime, end: datetime) -> list[Inter
 
 def realised_hours(slots: Iterable[Slot], start: datetime, end: datetime) -> dict[str, float]:
     """Hours each person holds inside [start, end) (overrides and holiday pieces included), from one
-    rotation's slots: one holder at a time, so a person's slots never overlap and simply add up."""
-    seconds: dict[str, float] = {}
+    rotation's slots: one holder at a time, so a person's slots never overlap and simply add up. (Summed
+    exactly, as timedeltas; comparisons rather than min/max calls: ROT015 reads 10^5 slots.)"""
+    held: dict[str, timedelta] = {}
     for slot in slots:
-        held = (min(slot.end, end) - max(slot.start, start)).total_seconds()
-        if held > 0:
-            seconds[slot.person] = seconds.get(slot.person, 0.0) + held
-    return {person: total / 3600 for person, total in seconds.items()}
+        begin = slot.start if slot.start > start else start
+        finish = slot.end if slot.end < end else end
+        if begin < finish:
+            person = slot.person
+            held[person] = held[person] + (finish - begin) if person in held else finish - begin
+    return {person: total.total_seconds() / 3600 for person, total in held.items()}
 
 
 def outside_window(start: datetime, end: datetime, tz: tzinfo, window: tuple[int, int],

@@ -110,21 +110,33 @@ def daily_windows(window: tuple[int, int] | None, tz: tzinfo, start: datetime, e
     if window is None and days is None:
         return [(start, end)]
     open_minute, close_minute = window if window is not None else (0, 24 * 60)
-    wraps = close_minute <= open_minute
+    if close_minute <= open_minute:
+        close_minute += 24 * 60
     day = wall(start, tz).date() - DAY
     last = wall(end, tz).date()
     out: list[Interval] = []
+    in_order = True
     while day <= last:
         if days is None or day.weekday() in days:
             begin = _local_day(day, open_minute, tz)
-            finish = _local_day(day, close_minute + (24 * 60 if wraps else 0), tz)
-            begin, finish = max(begin, start), min(finish, end)
+            finish = _local_day(day, close_minute, tz)
+            if start > begin:
+                begin = start
+            if end < finish:
+                finish = end
             if begin < finish:
-                out.append((begin, finish))
+                if out and out[-1][0] <= begin <= out[-1][1]:  # touching (00:00-24:00): one interval
+                    if finish > out[-1][1]:
+                        out[-1] = (out[-1][0], finish)
+                else:
+                    in_order = in_order and (not out or begin > out[-1][1])
+                    out.append((begin, finish))
         if day == date.max:
             break
         day += DAY
-    return union(out)  # touching windows (00:00-24:00) become one interval
+    # Each day's window starts no earlier than the day before's (offsets change by at most a day), so
+    # merging as they come is the union; should a zone ever break that, sort and merge them.
+    return out if in_order else union(out)
 
 
 def holiday_windows(holiday: tuple[tuple[int, int], tuple[int, int]], tz: tzinfo, first_year: int,
