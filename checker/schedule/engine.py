@@ -169,8 +169,8 @@ def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> l
     if len(windows) == 1:  # the common case, every day covered: only the range's ends cut
         (first, last), = windows
         for held_start, held_end, person, roster, k, piece in held:
-            s = held_start if held_start > first else first  # max(first, held_start), without the call
-            e = held_end if held_end < last else last
+            s = held_start if held_start > first else first  # noqa: FURB136 - max() without the call
+            e = held_end if held_end < last else last  # noqa: FURB136
             if s < e:
                 slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
         return slots
@@ -183,8 +183,8 @@ def _covered(held: Iterable[_Held], windows: list[Interval], rotation: str) -> l
             window_start, window_end = windows[w]
             if window_start >= held_end:
                 break
-            s = held_start if held_start > window_start else window_start
-            e = held_end if held_end < window_end else window_end
+            s = held_start if held_start > window_start else window_start  # noqa: FURB136
+            e = held_end if held_end < window_end else window_end  # noqa: FURB136
             if s < e:
                 slots.append(Slot(s, e, person, rotation, k, piece, None, roster))
             w += 1

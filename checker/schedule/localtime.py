@@ -120,9 +120,9 @@ def daily_windows(window: tuple[int, int] | None, tz: tzinfo, start: datetime, e
         if days is None or day.weekday() in days:
             begin = _local_day(day, open_minute, tz)
             finish = _local_day(day, close_minute, tz)
-            if start > begin:
+            if start > begin:  # noqa: PLR1730 - max() without the call
                 begin = start
-            if end < finish:
+            if end < finish:  # noqa: PLR1730
                 finish = end
             if begin < finish:
                 if out and out[-1][0] <= begin <= out[-1][1]:  # touching (00:00-24:00): one interval

@@ -4,7 +4,7 @@ turns follow the roster, and nothing depends on the range simulated (SPEC ยง3, ย
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from checker.diagnostics import Location
 from checker.model import Node, Override, RosterChange, Rotation, RotationPolicy
 from checker.schedule import daily_windows, simulate_rotation, union
+from checker.schedule.intervals import Interval
 from checker.schedule.roster import timeline
 
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham"]
@@ -156,3 +157,47 @@ def test_covered_exactly_when_the_local_clock_is_in_the_window(case: tuple[Rotat
             continue  # within a day of a DST change the local clock itself jumps
         expected = moment >= rotation.start and _in_local_window(moment, rotation)
         assert (schedule.at(moment) is not None) == expected, moment
+
+
+class _Lurching(tzinfo):
+    """A made-up zone whose offset jumps from -23:00 to +23:00 at 2026-03-10: its wall clock runs backwards
+    by 46 hours, so a later day's window starts before an earlier day's (no real zone does this)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=-23 if dt is None or dt.replace(tzinfo=None) < datetime(2026, 3, 10) else 23)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "LURCH"
+
+
+def _each_day_then_union(window: tuple[int, int], tz: tzinfo, start: datetime, end: datetime) -> list[Interval]:
+    """daily_windows written the slow way: the window of every local day from the day before start's to
+    end's, clipped, then sorted and merged."""
+    open_minute, close_minute = window
+    close_minute += 24 * 60 if close_minute <= open_minute else 0
+    day = start.astimezone(tz).date() - timedelta(days=1)
+    out = []
+    while day <= end.astimezone(tz).date():
+        midnight = datetime(day.year, day.month, day.day)
+        begin = (midnight + timedelta(minutes=open_minute)).replace(tzinfo=tz).astimezone(UTC)
+        finish = (midnight + timedelta(minutes=close_minute)).replace(tzinfo=tz).astimezone(UTC)
+        if max(begin, start) < min(finish, end):
+            out.append((max(begin, start), min(finish, end)))
+        day += timedelta(days=1)
+    return union(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([*ZONES, "Pacific/Apia", "Australia/Lord_Howe", "lurching"]),
+       st.tuples(st.integers(0, 47), st.integers(1, 48)).map(lambda p: (p[0] * 30, p[1] * 30)),
+       st.integers(0, 24 * 60), st.integers(1, 24 * 30))
+def test_daily_windows_are_each_days_window_merged(zone_name: str, window: tuple[int, int], offset_hours: int,
+                                                   length_hours: int) -> None:
+    tz: tzinfo = _Lurching() if zone_name == "lurching" else UTC if zone_name == "UTC" else ZoneInfo(zone_name)
+    base = datetime(2011, 12, 1, tzinfo=UTC) if zone_name == "Pacific/Apia" else datetime(2026, 2, 20, tzinfo=UTC)
+    start = base + timedelta(hours=offset_hours)
+    end = start + timedelta(hours=length_hours)
+    assert daily_windows(window, tz, start, end) == _each_day_then_union(window, tz, start, end)
