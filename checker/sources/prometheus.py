@@ -23,6 +23,7 @@ RULE_KINDS = {"PrometheusRule"}
 LIST_KINDS = {"List", "PrometheusRuleList"}
 # Kept problems and the count of the rest fit within the pipeline's own cap per rule and file.
 MAX_PROBLEMS_PER_FILE = MAX_DIAGNOSTICS_PER_RULE_AND_FILE - 1
+_TEXT = frozenset({str})
 
 
 def file_problem(path: str, loc: Location, message: str) -> Diagnostic:
@@ -135,8 +136,7 @@ def _read_groups(groups: Any, loc: Location, path: str, alerts: list[Alert], pro
             names[name] = value_loc(group, "name", group_loc)
         group_labels, group_label_locs = _labels_block(group, "labels", group_loc, f"group {name}", problems)
         for position, rule in enumerate(rules or []):
-            rule_loc = value_loc(rules, position, group_loc)
-            alert = _read_rule(rule, rule_loc, path, name, problems)
+            alert = _read_rule(rule, rules, position, group_loc, path, name, problems)
             if alert is not None:
                 for label, value in group_labels.items():
                     if label not in alert.labels:  # the rule's own labels win, as in Prometheus
@@ -144,16 +144,21 @@ def _read_groups(groups: Any, loc: Location, path: str, alerts: list[Alert], pro
                 alerts.append(alert)
 
 
-def _read_rule(rule: Any, loc: Location, path: str, group: str, problems: Problems) -> Alert | None:
+def _read_rule(rule: Any, rules: Any, position: int, group_loc: Location, path: str, group: str,
+               problems: Problems) -> Alert | None:
+    """The alert of rules[position], if it is one. Where the rule is written is worked out only for a
+    problem: a parsed rule is a YMap, which places its own keys and values."""
     if not isinstance(rule, dict):
-        problems.add(loc, "a rule must be a mapping with `alert:` or `record:`")
+        problems.add(value_loc(rules, position, group_loc), "a rule must be a mapping with `alert:` or `record:`")
         return None
     if "record" in rule and "alert" not in rule:
         return None  # recording rules page nobody
     name = rule.get("alert")
     if not isinstance(name, str) or not name:
-        problems.add(loc, "a rule needs `alert: <name>` (or `record:` for a recording rule)")
+        problems.add(value_loc(rules, position, group_loc),
+                     "a rule needs `alert: <name>` (or `record:` for a recording rule)")
         return None
+    loc = rule.loc if type(rule) is YMap else value_loc(rules, position, group_loc)
     labels, label_locs = _labels_block(rule, "labels", loc, f"alert {name}", problems)
     annotations, annotation_locs = _labels_block(rule, "annotations", loc, f"alert {name}", problems)
     return Alert(name, path, value_loc(rule, "alert", loc), group, labels, label_locs, annotations, annotation_locs)
@@ -166,6 +171,8 @@ def _labels_block(owner: Any, key: str, loc: Location, what: str,
     block = owner.get(key)
     if block is None:
         return {}, {}
+    if type(block) is YMap and set(map(type, block.values())) <= _TEXT:
+        return dict(block), dict(block.value_locs)  # the usual block: texts only (keys are always text)
     if not isinstance(block, dict):
         problems.add(value_loc(owner, key, loc), f"`{key}` of {what} must be a mapping of names to values")
         return {}, {}
