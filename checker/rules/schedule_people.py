@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ..diagnostics import Severity
 from ..protected import protected_days_between
 from ..schedule import Slot, calendar_length, format_local, runs
 from ..schedule.load import outside_window
+from ..schedule.localtime import OFFSET_SPREAD
 from ..timeutil import format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import (
@@ -49,10 +50,14 @@ def consecutive_oncall(ctx: Context) -> Iterator[Finding]:
               - {person: alice, from: 2026-12-08T12:00, to: 2026-12-15T12:00}
     """
     rotations = ctx.model.rotations
+    # A run's length on any calendar is within OFFSET_SPREAD of its elapsed time, so a run that much
+    # shorter than the smallest limit is within every limit (most runs: one turn).
+    surely_within = min((ctx.model.policy_for(r).max_consecutive for r in rotations.values()),
+                        default=timedelta(0)) - OFFSET_SPREAD
     for person, slots in ctx.schedule.by_person().items():
         tz = ctx.model.people[person].tz if person in ctx.model.people else UTC
         for run in runs(slots):
-            if run.end <= ctx.now:
+            if run.end <= ctx.now or run.end - run.start <= surely_within:
                 continue
             names = sorted({s.rotation for s in run.slots})
             limit = max(ctx.model.policy_for(rotations[n]).max_consecutive for n in names)
@@ -127,8 +132,8 @@ def unavailable_person_scheduled(ctx: Context) -> Iterator[Finding]:
     """
     for person_name, slots in ctx.schedule.by_person().items():
         person = ctx.model.people.get(person_name)
-        if person is None:
-            continue
+        if person is None or person.exempt is None and not person.unavailable:
+            continue  # (most people: nothing to look at)
         mine = upcoming(ctx, slots)
         tz = person.tz
         if person.exempt is not None:
@@ -175,13 +180,16 @@ def _role_slots(ctx: Context, names: list[str]) -> list[Slot]:
     return out
 
 
-def _first_clash(primary: list[Slot], secondary: list[Slot], now: datetime) -> tuple[datetime, datetime, Slot,
-                                                                                       Slot] | None:
+# When a person is both primary and secondary: from, to, and the two slots.
+_Clash = tuple[datetime, datetime, Slot, Slot]
+
+
+def _first_clash(primary: list[Slot], secondary: list[Slot], now: datetime) -> _Clash | None:
     """The earliest moment from now at which a primary slot and a secondary slot overlap: one sweep
     over both lists sorted by start, keeping the secondary slots still open."""
     primary = sorted(primary, key=lambda s: s.start)
     secondary = sorted(secondary, key=lambda s: s.start)
-    best: tuple[datetime, datetime, Slot, Slot] | None = None
+    best: _Clash | None = None
     open_secondary: list[Slot] = []
     j = 0
     for slot in primary:
@@ -196,6 +204,16 @@ def _first_clash(primary: list[Slot], secondary: list[Slot], now: datetime) -> t
             if start < end and (best is None or start < best[0]):
                 best = (start, end, slot, other)
     return best
+
+
+def _earliest_clash(ctx: Context, primaries: list[str], secondaries: list[str]) -> _Clash | None:
+    secondary = by_person(_role_slots(ctx, secondaries))
+    clash = None
+    for person, primary in by_person(_role_slots(ctx, primaries)).items():
+        found = _first_clash(primary, secondary.get(person, []), ctx.now)
+        if found is not None and (clash is None or found[0] < clash[0]):
+            clash = found
+    return clash
 
 
 @rule("ROT011", "primary-is-secondary", model_only=True)
@@ -214,16 +232,15 @@ def primary_is_secondary(ctx: Context) -> Iterator[Finding]:
           payments:
             oncall: {primary: payments-eu, secondary: sre-primary}
     """
+    clashes: dict[tuple[tuple[str, ...], tuple[str, ...]], _Clash | None] = {}
     for service in ctx.model.services.values():
         oncall = ctx.model.oncall_for(service)
         if oncall is None or not oncall.primary or not oncall.secondary:
             continue
-        secondary = by_person(_role_slots(ctx, oncall.secondary))
-        clash = None
-        for person, primary in by_person(_role_slots(ctx, oncall.primary)).items():
-            found = _first_clash(primary, secondary.get(person, []), ctx.now)
-            if found is not None and (clash is None or found[0] < clash[0]):
-                clash = found
+        roles = (tuple(oncall.primary), tuple(oncall.secondary))
+        if roles not in clashes:  # a team's services share its on-call: looked at once
+            clashes[roles] = _earliest_clash(ctx, oncall.primary, oncall.secondary)
+        clash = clashes[roles]
         if clash:
             start, end, slot, other = clash
             holder = ctx.model.people.get(slot.person)

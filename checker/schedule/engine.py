@@ -284,12 +284,15 @@ class Run:
 def runs(slots: Iterable[Slot], max_break: timedelta = DAY) -> list[Run]:
     """Slots (sorted by start) grouped into stretches without a break of max_break or more."""
     out: list[Run] = []
+    current: Run | None = None
     for slot in slots:
-        if out and slot.start - out[-1].end < max_break:
-            out[-1].slots.append(slot)
-            out[-1].end = max(out[-1].end, slot.end)
+        if current is not None and slot.start - current.end < max_break:
+            current.slots.append(slot)
+            if slot.end > current.end:  # noqa: PLR1730 - max() without the call
+                current.end = slot.end
         else:
-            out.append(Run(slot.start, slot.end, [slot]))
+            current = Run(slot.start, slot.end, [slot])
+            out.append(current)
     return out
 
 
