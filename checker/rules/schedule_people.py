@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ..diagnostics import Severity
 from ..protected import protected_days_between
 from ..schedule import Slot, calendar_length, format_local, runs
+from ..schedule.intervals import Interval
 from ..schedule.load import outside_window
 from ..schedule.localtime import OFFSET_SPREAD
 from ..timeutil import format_duration
@@ -252,6 +253,17 @@ def primary_is_secondary(ctx: Context) -> Iterator[Finding]:
                           "an override")
 
 
+def _first_outside(slots: list[Slot], now: datetime, tz: tzinfo, local_hours: tuple[int, int],
+                   known: dict[tuple[datetime, datetime], Interval | None]) -> Interval | None:
+    for slot in slots:
+        span = (max(slot.start, now), slot.end)
+        if span not in known:
+            known[span] = next(iter(outside_window(span[0], span[1], tz, local_hours)), None)
+        if known[span] is not None:
+            return known[span]
+    return None
+
+
 @rule("ROT013", "outside-local-hours", Severity.WARNING, model_only=True)
 def outside_local_hours(ctx: Context) -> Iterator[Finding]:
     """A follow-the-sun leg (a rotation with `hours`) puts someone on call outside
@@ -269,6 +281,9 @@ def outside_local_hours(ctx: Context) -> Iterator[Finding]:
         rotations:
           apac: {timezone: Australia/Sydney, hours: "09:00-17:00", members: [chen, ...]}
     """
+    # The first stretch of a slot outside a zone's hours, by zone, hours and slot: legs in one zone
+    # with the same `hours` have the same windows, so most slots are looked at once.
+    firsts: dict[tuple[tzinfo, tuple[int, int]], dict[tuple[datetime, datetime], Interval | None]] = {}
     for name, schedule in ctx.schedule.rotations.items():
         rotation = schedule.rotation
         if rotation.hours is None:
@@ -280,9 +295,8 @@ def outside_local_hours(ctx: Context) -> Iterator[Finding]:
             tz = ctx.model.people[person].tz
             key = ("ROT013", ctx.now, person, tz, local_hours)
             if key not in schedule.memo:  # unchanged since the base (diff mode): computed there already
-                schedule.memo[key] = next((o for s in slots
-                                           for o in outside_window(max(s.start, ctx.now), s.end, tz, local_hours)),
-                                          None)
+                schedule.memo[key] = _first_outside(slots, ctx.now, tz, local_hours,
+                                                    firsts.setdefault((tz, local_hours), {}))
             outside = schedule.memo[key]
             if outside:
                 start, end = outside

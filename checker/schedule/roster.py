@@ -44,6 +44,9 @@ class Roster:
     origin: datetime = field(init=False)  # start on the wall clock
     cycle: timedelta = field(init=False)
     offsets: list[timedelta] = field(init=False)  # wall offset of shift i of a cycle from the cycle's start
+    # Boundaries already put on the wall clock: finding the shift at a moment asks for the same few k again
+    # and again (about 40 times per rotation for ROT015), and the hot loop (shifts) does not use this.
+    _walls: dict[int, datetime] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.origin = wall(self.start, self.tz)
@@ -51,17 +54,22 @@ class Roster:
         for length in self.pattern:
             self.offsets.append(self.offsets[-1] + length)
         self.cycle = self.offsets.pop()
+        self._walls = {}
 
     def owner(self, k: int) -> str:
         return self.members[(self.first + k) % len(self.members)]
 
     def _wall(self, k: int) -> datetime:
+        known = self._walls.get(k)
+        if known is not None:
+            return known
         cycles, position = divmod(k, len(self.pattern))
         try:
             offset = cycles * self.cycle + self.offsets[position]
         except OverflowError:
             offset = timedelta.max
-        return add_wall(self.origin, offset)
+        self._walls[k] = found = add_wall(self.origin, offset)
+        return found
 
     def _raw(self, k: int) -> datetime:
         return self.start if k == 0 else to_utc(self._wall(k), self.tz)
