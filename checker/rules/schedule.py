@@ -24,7 +24,7 @@ from ..schedule import (
 )
 from ..schedule.limits import MAX_HORIZON
 from ..schedule.load import realised_hours, slots_between, turns_range
-from ..schedule.localtime import wall
+from ..schedule.localtime import OFFSET_SPREAD, wall
 from ..timeutil import WEEKDAYS, format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import days, hhmm, member_location, percent, rotation_subject, stretch, upcoming
@@ -178,16 +178,14 @@ def long_gap(ctx: Context) -> Iterator[Finding]:
             continue  # an invalid rotation (CFG005), or one still starting up, has no history to judge
         if calendar_length(window_start, window_end, rotation.tz) <= policy.max_gap:
             continue
-        key = ("ROT012", window_start, window_end)
+        key = ("ROT012", window_start, window_end, policy.max_gap)
         if key not in schedule.memo:  # unchanged since the base (diff mode): computed there already
-            by_person = _runs_by_person(schedule.slots)
-            schedule.memo[key] = {person: longest_gap(by_person.get(person, []), window_start, window_end,
-                                                      rotation.tz) for person, _ in _members(rotation)}
+            schedule.memo[key] = _longest_gaps(schedule.slots, rotation, window_start, window_end, policy.max_gap)
         gaps = schedule.memo[key]
         for person, loc in _members(rotation):
             if person not in ctx.model.people or ctx.model.people[person].exempt:
                 continue
-            gap = gaps[person]
+            gap = gaps.get(person)
             if gap is not None and calendar_length(gap[0], gap[1], rotation.tz) > policy.max_gap:
                 start, end = gap
                 fix = gap_fix(ctx.model, rotation, policy, calendar_length(start, end, rotation.tz),
@@ -196,6 +194,26 @@ def long_gap(ctx: Context) -> Iterator[Finding]:
                               f"{person} has no turn on rotation '{name}' {stretch(start, end, rotation.tz)}, more "
                               f"than {format_duration(policy.max_gap)}; {fix}")
                 break  # one per rotation: the cause is the rotation's size
+
+
+def _longest_gaps(slots: list[Slot], rotation: Rotation, start: datetime, end: datetime,
+                  limit: timedelta) -> dict[str, Interval | None]:
+    """Each member's longest stretch of [start, end) without a turn, if any member's could be longer
+    than `limit`; else nothing. A stretch's length on a calendar is within OFFSET_SPREAD of its elapsed
+    time, so one pass over the slots usually settles it without grouping them into turns."""
+    surely_within = limit - OFFSET_SPREAD
+    last_end: dict[str, datetime] = {}
+    may_exceed = False
+    for slot in slots:  # a rotation's slots: sorted and disjoint
+        if slot.start - last_end.get(slot.person, start) > surely_within:
+            may_exceed = True
+            break
+        last_end[slot.person] = slot.end
+    members = [person for person, _ in _members(rotation)]
+    if not may_exceed and all(end - last_end.get(person, start) <= surely_within for person in members):
+        return {}
+    by_person = _runs_by_person(slots)
+    return {person: longest_gap(by_person.get(person, []), start, end, rotation.tz) for person in members}
 
 
 def _runs_by_person(slots: list[Slot]) -> dict[str, list[Run]]:
