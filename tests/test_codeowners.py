@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from checker.codeowners.generate import GITHUB_TEAM
@@ -298,6 +298,9 @@ def test_the_written_block_assigns_exactly_the_declared_owners_to_exactly_the_de
         model.services[name] = Service(name, Node(Location("ownership.yaml")), team=name, paths=paths)
     generated = generate(model)
     text, _ = with_block(layout("* @acme/default\n", "CODEOWNERS"), generated.lines)
+    # The package hides each escaped space as 20 slashes while it splits a line, so it cannot read a
+    # slash just before one (`/acme/\ a` comes back as `/acme\ /a`): such a file is not a fair question.
+    assume("/\\ " not in text)
     theirs = CodeOwners(text).paths[::-1]  # the package keeps them last first
     # Nothing injected: one rule for the hand-written line, then exactly one per entry, each with its one owner.
     assert [(rule[1], [owner for _, owner in rule[2]]) for rule in theirs] == \
