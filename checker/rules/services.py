@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, tzinfo
 
 from ..diagnostics import Severity
 from ..escape import terminal, yaml_name
 from ..model import Model
-from ..schedule import daily_windows, format_local, subtract, union
+from ..schedule import Interval, daily_windows, format_local, subtract, union
 from ..timeutil import format_duration
 from .registry import Context, Finding, declare, rule
 
@@ -40,6 +41,13 @@ def service_without_owner(ctx: Context) -> Iterator[Finding]:
 BUSINESS_HOURS = (9 * 60, 17 * 60)  # Mon-Fri, in the zone of the service's first primary rotation
 
 
+def _required(coverage: str, tz: tzinfo, start: datetime, end: datetime) -> list[Interval]:
+    """The time a service's coverage promises an answer over [start, end)."""
+    if coverage == "business-hours":
+        return daily_windows(BUSINESS_HOURS, tz, start, end, weekdays=range(5))
+    return [(start, end)]
+
+
 @rule("SVC002", "service-without-oncall", model_only=True)
 def service_without_oncall(ctx: Context) -> Iterator[Finding]:
     """A production service's primary rotations leave part of its coverage uncovered (t).
@@ -59,6 +67,9 @@ def service_without_oncall(ctx: Context) -> Iterator[Finding]:
             oncall: {primary: [sre-emea, sre-amer, sre-apac]}   # + 09:00-19:00 Sydney: 24x7
     """
     schedule = ctx.schedule
+    # A team's services share its rotations: what they cover, and each coverage's windows, once.
+    covered_by: dict[tuple[str, ...], list[Interval]] = {}
+    required_by: dict[tuple[str, tzinfo], list[Interval]] = {}
     for service in ctx.model.services.values():
         if not service.is_production:
             continue
@@ -71,13 +82,13 @@ def service_without_oncall(ctx: Context) -> Iterator[Finding]:
                               "`oncall: {primary: <rotation>}` to it or to its team")
             continue  # unknown rotation names are CFG004
         tz = ctx.model.rotations[primaries[0]].tz
-        if service.coverage == "business-hours":
-            required = daily_windows(BUSINESS_HOURS, tz, ctx.now, schedule.end, weekdays=range(5))
-        else:
-            required = [(ctx.now, schedule.end)]
-        covered = union((slot.start, slot.end) for name in primaries
-                        for slot in schedule.rotations[name].slots if slot.person in ctx.model.people)
-        gaps = subtract(required, covered)
+        if (service.coverage, tz) not in required_by:
+            required_by[service.coverage, tz] = _required(service.coverage, tz, ctx.now, schedule.end)
+        if tuple(primaries) not in covered_by:
+            covered_by[tuple(primaries)] = union((slot.start, slot.end) for name in primaries
+                                                 for slot in schedule.rotations[name].slots
+                                                 if slot.person in ctx.model.people)
+        gaps = subtract(required_by[service.coverage, tz], covered_by[tuple(primaries)])
         if gaps:
             start, end = gaps[0]
             total = sum(((e - s).total_seconds() for s, e in gaps), 0.0) / 3600
