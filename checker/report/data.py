@@ -211,6 +211,8 @@ def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> lis
     by_person = schedule.by_person()
     waking: dict[Any, list[tuple[datetime, datetime]]] = {}  # by zone: shared by everyone there
     protected: dict[tuple[int, str | None], bool] = {}  # by day and country
+    windows: dict[tuple[Any, Any], list[tuple[datetime, datetime]]] = {}  # by holiday window and zone
+    days: dict[tuple[datetime, datetime, Any], range] = {}  # by slot span and zone: legs share their windows
     out = []
     for name in sorted(model.people):
         person = model.people[name]
@@ -219,8 +221,8 @@ def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> lis
         stretches = runs(slots)
         longest = max(((r.end - r.start).total_seconds() / 86400 for r in stretches), default=0.0)
         holidays = [w for rotation in {s.rotation for s in slots}
-                    for w in holiday_windows_between(model.policy_for(model.rotations[rotation]).holiday_window,
-                                                     model.rotations[rotation].tz, now, end)]
+                    for w in _holiday_windows(windows, model.policy_for(model.rotations[rotation]).holiday_window,
+                                              model.rotations[rotation].tz, now, end)]
         holidays += [(start, finish) for _, _, start, finish in protected_days_between(person, model.policy, now, end)]
         out.append({
             **_person_ref(model, name),
@@ -232,7 +234,7 @@ def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> lis
             "holiday_hours": round(holiday_hours(held, holidays), 1),
             "long_run_share": round(sum(share for _, share in shares.get(name, [])), 4),
             "longest_stretch_days": round(longest, 1),
-            "holidays_worked": _holidays_worked(slots, person, model, protected),
+            "holidays_worked": _holidays_worked(slots, person, model, protected, days),
         })
     return out
 
@@ -244,15 +246,26 @@ def _waking(waking: dict[Any, list[tuple[datetime, datetime]]], tz: Any, model: 
     return waking[tz]
 
 
-def _holidays_worked(slots: list[Slot], person: Any, model: Model,
-                     protected: dict[tuple[int, str | None], bool]) -> list[str]:
+def _holiday_windows(known: dict[tuple[Any, Any], list[tuple[datetime, datetime]]], holiday: Any, tz: Any,
+                     now: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    if (holiday, tz) not in known:
+        known[holiday, tz] = holiday_windows_between(holiday, tz, now, end)
+    return known[holiday, tz]
+
+
+def _holidays_worked(slots: list[Slot], person: Any, model: Model, protected: dict[tuple[int, str | None], bool],
+                     spans: dict[tuple[datetime, datetime, Any], range]) -> list[str]:
     """The protected days (in the person's zone) any of their slots touches. `protected` remembers each
-    day's answer by country: whether a day is protected depends on nothing else of the person."""
+    day's answer by country: whether a day is protected depends on nothing else of the person; `spans`
+    the local days of each slot span by zone."""
     days: set[int] = set()
     for slot in slots:
-        first = slot.start.astimezone(person.tz).date().toordinal()
-        last = (slot.end - timedelta(microseconds=1)).astimezone(person.tz).date().toordinal()
-        days.update(range(first, last + 1))
+        span = (slot.start, slot.end, person.tz)
+        if span not in spans:
+            first = slot.start.astimezone(person.tz).date().toordinal()
+            last = (slot.end - timedelta(microseconds=1)).astimezone(person.tz).date().toordinal()
+            spans[span] = range(first, last + 1)
+        days.update(spans[span])
     out = []
     for ordinal in sorted(days):
         key = (ordinal, person.country)

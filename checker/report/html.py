@@ -221,16 +221,21 @@ def _grid(report: dict[str, Any]) -> str:
             classes.append("hol")
         return " ".join(classes)
 
-    head = "".join(f"<th class=\"{day_class(d)}\" title=\"{d.isoformat()}\">{d:%a}<br>{d.day}</th>" for d in days)
+    day_classes = {day: day_class(day) for day in days}
+    head = "".join(f"<th class=\"{day_classes[d]}\" title=\"{d.isoformat()}\">{d:%a}<br>{d.day}</th>" for d in days)
     rows = []
+    written: dict[tuple[str, tuple[str, ...]], str] = {}  # a cell by its class and rotations: most repeat
     for person in sorted(names, key=lambda p: names[p].lower()):
         tds = []
         for day in days:
             on = cells.get((person, day))
-            cls = day_class(day)
+            cls = day_classes[day]
             if on:
-                tds.append(f"<td class=\"{cls} on\" style=\"background:{colours[on[0]]}\" title=\"{_e(', '.join(on))}\">"
-                           f"{_e(short[on[0]])}</td>")
+                key = (cls, tuple(on))
+                if key not in written:
+                    written[key] = (f"<td class=\"{cls} on\" style=\"background:{colours[on[0]]}\" "
+                                    f"title=\"{_e(', '.join(on))}\">{_e(short[on[0]])}</td>")
+                tds.append(written[key])
             else:
                 tds.append(f"<td class=\"{cls}\"></td>")
         rows.append(f"<tr><td class=\"name\">{_name(names[person])}</td>{''.join(tds)}</tr>")
