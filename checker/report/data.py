@@ -7,6 +7,7 @@ diagnostics); the renderers only lay it out.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from ..alerts import alert_counts
@@ -25,7 +26,12 @@ REPORT_VERSION = 1
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return _iso_utc(moment) if moment.tzinfo is UTC else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@lru_cache(maxsize=1 << 16)  # bounded; the calendar writes the same few thousand handoffs tens of thousands of times
+def _iso_utc(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def build_report(result: CheckResult, now: datetime, weeks: int) -> dict[str, Any]:
@@ -176,7 +182,7 @@ def _calendar(model: Model, schedule: Schedule, start: datetime, end: datetime) 
         for first, last in touching_turns(held):  # one pass: a turn may hold thousands of slots
             if held[last].end <= start or held[first].start >= end:
                 continue
-            slot = next(s for s in held[first:last + 1] if s.end > start)
+            slot = next(held[i] for i in range(first, last + 1) if held[i].end > start)
             turns.append({**_person_ref(model, slot.person), "start": _iso(max(held[first].start, start)),
                           "end": _iso(min(held[last].end, end)), "override": slot.override is not None,
                           "holiday_piece": slot.piece >= 0})
@@ -210,7 +216,7 @@ def _load(model: Model, schedule: Schedule, now: datetime, end: datetime) -> lis
     shares = long_run_shares(model)
     by_person = schedule.by_person()
     waking: dict[Any, list[tuple[datetime, datetime]]] = {}  # by zone: shared by everyone there
-    protected: dict[tuple[int, str | None], bool] = {}  # by day and country
+    protected: dict[str | None, tuple[set[int], set[int]]] = {}  # by country: days looked at, protected ones
     windows: dict[tuple[Any, Any], list[tuple[datetime, datetime]]] = {}  # by holiday window and zone
     days: dict[tuple[datetime, datetime, Any], range] = {}  # by slot span and zone: legs share their windows
     out = []
@@ -253,11 +259,12 @@ def _holiday_windows(known: dict[tuple[Any, Any], list[tuple[datetime, datetime]
     return known[holiday, tz]
 
 
-def _holidays_worked(slots: list[Slot], person: Any, model: Model, protected: dict[tuple[int, str | None], bool],
+def _holidays_worked(slots: list[Slot], person: Any, model: Model,
+                     protected: dict[str | None, tuple[set[int], set[int]]],
                      spans: dict[tuple[datetime, datetime, Any], range]) -> list[str]:
-    """The protected days (in the person's zone) any of their slots touches. `protected` remembers each
-    day's answer by country: whether a day is protected depends on nothing else of the person; `spans`
-    the local days of each slot span by zone."""
+    """The protected days (in the person's zone) any of their slots touches. `protected` remembers the
+    days looked at, and which are protected, by country: whether a day is protected depends on nothing
+    else of the person; `spans` the local days of each slot span by zone."""
     days: set[int] = set()
     for slot in slots:
         span = (slot.start, slot.end, person.tz)
@@ -266,14 +273,12 @@ def _holidays_worked(slots: list[Slot], person: Any, model: Model, protected: di
             last = (slot.end - timedelta(microseconds=1)).astimezone(person.tz).date().toordinal()
             spans[span] = range(first, last + 1)
         days.update(spans[span])
-    out = []
-    for ordinal in sorted(days):
-        key = (ordinal, person.country)
-        if key not in protected:
-            protected[key] = protected_reason(date.fromordinal(ordinal), person, model.policy) is not None
-        if protected[key]:
-            out.append(date.fromordinal(ordinal).isoformat())
-    return out
+    looked_at, found = protected.setdefault(person.country, (set(), set()))
+    for ordinal in days - looked_at:
+        if protected_reason(date.fromordinal(ordinal), person, model.policy) is not None:
+            found.add(ordinal)
+    looked_at |= days
+    return [date.fromordinal(ordinal).isoformat() for ordinal in sorted(days & found)]
 
 
 def _limits(model: Model) -> dict[str, Any]:

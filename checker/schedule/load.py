@@ -50,7 +50,8 @@ def long_run_shares(model: Model) -> dict[str, list[tuple[str, float]]]:
 
 def clipped(slots: Iterable[Slot], start: datetime, end: datetime) -> list[Interval]:
     """The time the slots hold inside [start, end), as sorted disjoint intervals."""
-    return union((max(s.start, start), min(s.end, end)) for s in slots if s.end > start and s.start < end)
+    return union((start if start > s.start else s.start, end if end < s.end else s.end)  # noqa: FURB136
+                 for s in slots if s.end > start and s.start < end)
 
 
 def realised_hours(slots: Iterable[Slot], start: datetime, end: datetime) -> dict[str, float]:
@@ -90,18 +91,22 @@ def waking_windows(tz: tzinfo, local_hours: tuple[int, int], start: datetime, en
 
 def out_of_hours(held: list[Interval], waking: list[Interval]) -> float:
     """Hours of `held` (sorted, disjoint) outside the waking windows (waking_windows, which cover them):
-    each stretch's length less its overlap with the windows, in one pass over both lists."""
-    seconds, index = 0.0, 0
+    each stretch's length less its overlap with the windows, in one pass over both lists (exactly, as
+    timedeltas; comparisons rather than min/max calls: the report asks for every person)."""
+    outside, index, count = timedelta(0), 0, len(waking)
     for start, end in held:
-        seconds += (end - start).total_seconds()
-        while index < len(waking) and waking[index][1] <= start:
+        outside += end - start
+        while index < count and waking[index][1] <= start:
             index += 1
         at = index
-        while at < len(waking) and waking[at][0] < end:
-            overlap = min(end, waking[at][1]) - max(start, waking[at][0])
-            seconds -= max(overlap.total_seconds(), 0.0)
+        while at < count and waking[at][0] < end:
+            window_start, window_end = waking[at]
+            begin = start if start > window_start else window_start  # noqa: FURB136 - max() without the call
+            finish = end if end < window_end else window_end  # noqa: FURB136
+            if begin < finish:
+                outside -= finish - begin
             at += 1
-    return seconds / 3600
+    return outside.total_seconds() / 3600
 
 
 WEEKDAYS = (0, 1, 2, 3, 4)
