@@ -143,8 +143,9 @@ def gfm_link(url: str) -> str | None:
 
 # Mermaid gantt: `#` starts a comment, `:` ends a task's text, `;` ends a statement, `%%` starts a
 # comment or an init directive (anywhere in the diagram), a backtick could close the Markdown fence,
-# braces open `accDescr {` blocks.
-_MERMAID_BREAKERS = re.compile(r"[#:;%`{}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# braces open `accDescr {` blocks. U+FEFF is whitespace to Mermaid's lexer (JavaScript's \s) but not to
+# str.split, so a name of it alone would be an empty task there.
+_MERMAID_BREAKERS = re.compile(r"[#:;%`{}\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufeff]")
 # Words the gantt lexer reads as statements when a line starts with them (case-insensitive), and dates.
 _MERMAID_KEYWORD_START = re.compile(
     r"(?i)(gantt|dateformat|inclusiveenddates|topaxis|axisformat|tickinterval|includes|excludes|todaymarker"

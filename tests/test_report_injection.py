@@ -182,7 +182,8 @@ def mermaid_parse(chart: str) -> dict[str, Any] | None:
 def test_mermaid_reads_every_label_as_one_task() -> None:
     names = ["Dave Diaz", "Gantt", "click x href \"javascript:alert(1)\"", "2026-01-01 party", "section x",
              "title x", "dateFormat x", "a:b", "c#d", "e;f", "%%{init: {}}%%", "```", "", "\n", "accDescr { x }",
-             "call f()", "todayMarker on", "Ann\u2028Bob", "inclusiveEndDates", "weekday monday"]
+             "call f()", "todayMarker on", "Ann\u2028Bob", "inclusiveEndDates", "weekday monday", "\ufeff",
+             "\ufeff    \ufeff", "Zoe\ufeffZed"]
     lines = ["gantt", "    dateFormat YYYY-MM-DD HH:mm", f"    section {escape.mermaid_label('section: x')}"]
     lines += [f"    {escape.mermaid_label(name)} :t{i}, 2026-01-01 00:00, 2026-01-02 00:00" for i, name in enumerate(names)]
     parsed = mermaid_parse("\n".join(lines) + "\n")
