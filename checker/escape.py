@@ -205,6 +205,20 @@ def yaml_name(text: str) -> str:
     return yaml_scalar(text)
 
 
+# YAML reads `KEY:` as a key only when KEY is at most 1024 characters (an implicit key); a longer one
+# must be written explicitly, `? KEY` and then `:` on the next line.
+YAML_IMPLICIT_KEY_LIMIT = 1024
+
+
+def yaml_key(text: str, indent: str) -> str:
+    """A block mapping's key, at `indent`, up to and including its `:`: `NAME:`, or for a name
+    too long to be an implicit key, `? NAME` and `:` on a line of its own (a hostile Backstage name)."""
+    name = yaml_name(text)
+    if len(name) <= YAML_IMPLICIT_KEY_LIMIT:
+        return f"{indent}{name}:"
+    return f"{indent}? {name}\n{indent}:"
+
+
 def ical_text(text: str) -> str:
     """An iCalendar TEXT value (RFC 5545 §3.3.11): backslash, `;` and `,` escaped, line breaks as
     `\\n`, other control characters (not allowed in TEXT) dropped."""

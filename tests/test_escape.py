@@ -216,11 +216,22 @@ def test_codeowners_path_is_one_token_or_refused(text: str) -> None:
 def test_yaml_name_reads_back_as_itself_in_yaml_1_1_and_1_2(text: str) -> None:
     from checker.load import read_yaml
 
-    document = f"{escape.yaml_name(text)}: {escape.yaml_name(text)}\n"
+    document = f"{escape.yaml_key(text, '')} {escape.yaml_name(text)}\n"
     if not CONTROL.search(text):  # PyYAML refuses some control characters even escaped; our loader reads them
         assert yaml.safe_load(document) == {text: text}
     assert read_yaml(document.encode("utf-8"), "x.yaml").documents == [{text: text}]
 
+
+
+@pytest.mark.parametrize("text", ["\u00e9" * 170, "a" * 1024, "a" * 1025, "0" * 2000])
+def test_a_name_too_long_for_an_implicit_key_is_written_as_an_explicit_one(text: str) -> None:
+    from checker.load import read_yaml
+
+    key = escape.yaml_key(text, "  ")
+    assert key.startswith("  ? ") == (len(escape.yaml_name(text)) > escape.YAML_IMPLICIT_KEY_LIMIT)
+    document = f"names:\n{key} {escape.yaml_name(text)}\n"
+    assert yaml.safe_load(document) == {"names": {text: text}}
+    assert read_yaml(document.encode("utf-8"), "x.yaml").documents == [{"names": {text: text}}]
 
 
 @given(st.text(alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(list(" #?%:;@&=+$,[]\\\x00\n")))))

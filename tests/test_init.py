@@ -166,6 +166,20 @@ def test_init_with_hostile_manifest_names_writes_a_config_that_loads(name: str, 
     assert "SVC006" not in {d["rule"] for d in _check(root, run)}  # every service found is declared
 
 
+def test_init_writes_names_too_long_for_an_implicit_yaml_key_as_explicit_keys(repo, run) -> None:  # type: ignore[no-untyped-def]
+    # YAML reads `NAME:` as a key only up to 1024 characters; a hostile catalog can name a service and
+    # its owning group beyond that.
+    name, team = "a" * 1500, "t" * 1100
+    manifest = yaml.safe_dump({"kind": "Component", "metadata": {"name": name},
+                               "spec": {"owner": f"group:{team}", "lifecycle": "production"}})
+    root = repo(None, {"catalog/x/catalog-info.yaml": manifest})
+    _init(root, run)
+    assert _schema_problems(root) == []
+    written = yaml.safe_load((root / "ownership.yaml").read_text())
+    assert list(written["services"]) == [name] and written["services"][name]["team"] == team
+    assert list(written["teams"]) == [team]
+
+
 TEXT = st.text(st.characters(codec="utf-8"), max_size=20)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..escape import yaml_name, yaml_scalar
+from ..escape import yaml_key, yaml_name, yaml_scalar
 from ..rules import DiscoveredService
 from .scan import Findings
 
@@ -67,7 +67,7 @@ def _service(found: DiscoveredService) -> list[str]:
         where += f" as {yaml_scalar(found.found_as)}"
     if found.aliases:
         where += ", also as " + ", ".join(found.aliases)
-    lines = [f"  {yaml_name(found.name)}:", f"    # {where}"]
+    lines = [yaml_key(found.name, "  "), f"    # {where}"]
     team = backstage_team(found.owner)
     if team:
         lines.append(f"    team: {yaml_name(team)}    # Backstage owner {yaml_scalar(found.owner or '')}")
@@ -87,7 +87,7 @@ def _teams(services: list[DiscoveredService]) -> list[str]:
     if not teams:
         return ["teams: {}        # payments: {github_team: acme/payments, members: [alice, ...]}"]
     return ["teams:                          # from Backstage owners: add github_team, members, oncall, escalation"] \
-        + [f"  {yaml_name(team)}: {{}}" for team in teams]
+        + [f"{yaml_key(team, '  ')} {{}}" for team in teams]
 
 
 def render(findings: Findings) -> str:
