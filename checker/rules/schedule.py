@@ -24,7 +24,7 @@ from ..schedule import (
 )
 from ..schedule.limits import MAX_HORIZON
 from ..schedule.load import realised_hours, slots_between, turns_range
-from ..schedule.localtime import OFFSET_SPREAD, wall
+from ..schedule.localtime import surely_within, wall
 from ..timeutil import WEEKDAYS, format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import days, hhmm, member_location, percent, rotation_subject, stretch, upcoming
@@ -199,18 +199,18 @@ def long_gap(ctx: Context) -> Iterator[Finding]:
 def _longest_gaps(slots: list[Slot], rotation: Rotation, start: datetime, end: datetime,
                   limit: timedelta) -> dict[str, Interval | None]:
     """Each member's longest stretch of [start, end) without a turn, if any member's could be longer
-    than `limit`; else nothing. A stretch's length on a calendar is within OFFSET_SPREAD of its elapsed
-    time, so one pass over the slots usually settles it without grouping them into turns."""
-    surely_within = limit - OFFSET_SPREAD
+    than `limit`; else nothing. One pass over the slots (elapsed times) usually settles it without
+    grouping them into turns."""
+    short_enough = surely_within(limit)
     last_end: dict[str, datetime] = {}
     may_exceed = False
     for slot in slots:  # a rotation's slots: sorted and disjoint
-        if slot.start - last_end.get(slot.person, start) > surely_within:
+        if slot.start - last_end.get(slot.person, start) > short_enough:
             may_exceed = True
             break
         last_end[slot.person] = slot.end
     members = [person for person, _ in _members(rotation)]
-    if not may_exceed and all(end - last_end.get(person, start) <= surely_within for person in members):
+    if not may_exceed and all(end - last_end.get(person, start) <= short_enough for person in members):
         return {}
     by_person = _runs_by_person(slots)
     return {person: longest_gap(by_person.get(person, []), start, end, rotation.tz) for person in members}

@@ -12,7 +12,7 @@ from ..protected import protected_days_between
 from ..schedule import Slot, calendar_length, format_local, runs
 from ..schedule.intervals import Interval
 from ..schedule.load import outside_window
-from ..schedule.localtime import OFFSET_SPREAD
+from ..schedule.localtime import surely_within
 from ..timeutil import format_duration
 from .registry import Context, Finding, rule
 from .schedule_common import (
@@ -51,14 +51,13 @@ def consecutive_oncall(ctx: Context) -> Iterator[Finding]:
               - {person: alice, from: 2026-12-08T12:00, to: 2026-12-15T12:00}
     """
     rotations = ctx.model.rotations
-    # A run's length on any calendar is within OFFSET_SPREAD of its elapsed time, so a run that much
-    # shorter than the smallest limit is within every limit (most runs: one turn).
-    surely_within = min((ctx.model.policy_for(r).max_consecutive for r in rotations.values()),
-                        default=timedelta(0)) - OFFSET_SPREAD
+    # A run this short is within every rotation's limit on any calendar (most runs: one turn).
+    short_enough = surely_within(min((ctx.model.policy_for(r).max_consecutive for r in rotations.values()),
+                                     default=timedelta(0)))
     for person, slots in ctx.schedule.by_person().items():
         tz = ctx.model.people[person].tz if person in ctx.model.people else UTC
         for run in runs(slots):
-            if run.end <= ctx.now or run.end - run.start <= surely_within:
+            if run.end <= ctx.now or run.end - run.start <= short_enough:
                 continue
             names = sorted({s.rotation for s in run.slots})
             limit = max(ctx.model.policy_for(rotations[n]).max_consecutive for n in names)

@@ -81,6 +81,13 @@ def calendar_length(start: datetime, end: datetime, tz: tzinfo) -> timedelta:
     return wall(end, tz) - wall(start, tz)
 
 
+def surely_within(limit: timedelta) -> timedelta:
+    """The longest elapsed time that is within `limit` on every calendar: a stretch's calendar length
+    differs from its elapsed time by the change of UTC offset over it, less than OFFSET_SPREAD. Rules
+    skip the calendar arithmetic for stretches this short (most turns)."""
+    return limit - OFFSET_SPREAD
+
+
 def format_local(moment: datetime, tz: tzinfo) -> str:
     return wall(moment, tz).strftime("%a %Y-%m-%d %H:%M")
 
